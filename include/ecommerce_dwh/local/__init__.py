@@ -1,0 +1,1 @@
+"""Local mode: the moto server process, the local Airflow environment and services, ``make run``."""

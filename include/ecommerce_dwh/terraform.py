@@ -1,0 +1,231 @@
+"""Run the Terraform CLI: one function the DAG, ``scripts/deploy.sh`` and tests share.
+
+Terraform is always the real binary. Two details make it work offline and locally:
+
+* **Provider installation.** Where a filesystem mirror of ``hashicorp/aws`` exists
+  (``TF_PROVIDER_MIRROR``, or one of the places :func:`find_provider_mirror`
+  looks), a CLI config is written that installs the provider from it; elsewhere
+  Terraform uses the public registry as usual.
+* **Working data.** ``TF_DATA_DIR`` moves ``.terraform/`` out of the source tree,
+  so that several environments (and tests) can run side by side.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+AWS_PROVIDER = "registry.terraform.io/hashicorp/aws"
+
+
+class TerraformError(RuntimeError):
+    """Terraform exited non-zero; the message carries its own error text."""
+
+
+def find_provider_mirror(environ: Mapping[str, str] | None = None) -> Path | None:
+    """Return a filesystem mirror directory that holds ``hashicorp/aws``, or None.
+
+    Looks at ``TF_PROVIDER_MIRROR`` first, then at Terraform's implied local mirror
+    directories and at any ``/opt/<dir>/`` holding a ``registry.terraform.io`` tree
+    (where offline images put one). None means "use the registry".
+    """
+    environ = os.environ if environ is None else environ
+    explicit = environ.get("TF_PROVIDER_MIRROR")
+    if explicit:
+        path = Path(explicit)
+        if not (path / AWS_PROVIDER).is_dir():
+            raise TerraformError(
+                f"TF_PROVIDER_MIRROR={explicit} has no {AWS_PROVIDER} directory"
+            )
+        return path
+    home = Path(environ.get("HOME", "~")).expanduser()
+    xdg = Path(environ.get("XDG_DATA_HOME", home / ".local" / "share"))
+    candidates = [
+        home / ".terraform.d" / "plugins",
+        xdg / "terraform" / "plugins",
+        Path("/usr/local/share/terraform/plugins"),
+        Path("/usr/share/terraform/plugins"),
+        *sorted(Path("/opt").glob("*")),
+    ]
+    for candidate in candidates:
+        if (candidate / AWS_PROVIDER).is_dir():
+            return candidate
+    return None
+
+
+def write_cli_config(path: Path, mirror: Path | None) -> Path:
+    """Write a Terraform CLI config that installs hashicorp/aws from ``mirror``.
+
+    With no mirror the file still exists (empty), so that a stale
+    ``TF_CLI_CONFIG_FILE`` in the caller's environment never leaks in.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if mirror is None:
+        text = "# no provider mirror found: providers come from the registry\n"
+    else:
+        text = (
+            "provider_installation {\n"
+            "  filesystem_mirror {\n"
+            f'    path    = "{mirror}"\n'
+            f'    include = ["{AWS_PROVIDER}"]\n'
+            "  }\n"
+            "  direct {\n"
+            f'    exclude = ["{AWS_PROVIDER}"]\n'
+            "  }\n"
+            "}\n"
+        )
+    path.write_text(text)
+    return path
+
+
+@dataclass
+class Terraform:
+    """One Terraform working directory (an environment under ``infra/terraform/environments``).
+
+    Attributes:
+        workdir: the environment's directory.
+        data_dir: where ``.terraform/`` goes (``TF_DATA_DIR``).
+        env: extra environment for the process (credentials, ``TF_VAR_*``).
+        binary: the terraform executable.
+        timeout: seconds before a command is killed.
+    """
+
+    workdir: Path
+    data_dir: Path
+    env: Mapping[str, str] = field(default_factory=dict)
+    binary: str = "terraform"
+    timeout: float = 900
+
+    def _environ(self) -> dict[str, str]:
+        environ = dict(os.environ)
+        environ.update(
+            {
+                "TF_DATA_DIR": str(self.data_dir),
+                "TF_IN_AUTOMATION": "1",
+                "TF_INPUT": "0",
+                "CHECKPOINT_DISABLE": "1",  # no version check call-home
+            }
+        )
+        config = self.data_dir.parent / "terraform.rc"
+        if "TF_CLI_CONFIG_FILE" not in self.env:
+            environ["TF_CLI_CONFIG_FILE"] = str(write_cli_config(config, find_provider_mirror()))
+        environ.update(self.env)
+        return environ
+
+    def run(self, *args: str, capture: bool = True) -> str:
+        """Run ``terraform <args>`` in the working dir; return stdout, raise with stderr."""
+        binary = shutil.which(self.binary) or self.binary
+        cmd = [binary, *args]
+        log.info("$ %s  (in %s)", " ".join(cmd), self.workdir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            proc = subprocess.run(
+                cmd,
+                cwd=self.workdir,
+                env=self._environ(),
+                capture_output=capture,
+                text=True,
+                timeout=self.timeout,
+                check=False,
+            )
+        except FileNotFoundError as exc:
+            raise TerraformError(f"terraform binary not found: {self.binary}") from exc
+        except subprocess.TimeoutExpired as exc:
+            raise TerraformError(
+                f"terraform {args[0]} timed out after {self.timeout:.0f}s in {self.workdir}"
+            ) from exc
+        if capture and proc.stdout:
+            log.info("%s", proc.stdout.rstrip())
+        if proc.returncode != 0:
+            raise TerraformError(
+                f"terraform {' '.join(args)} failed (exit {proc.returncode}) in {self.workdir}:\n"
+                f"{(proc.stderr or '').strip() or (proc.stdout or '').strip()}"
+            )
+        return proc.stdout or ""
+
+    def init(self, backend_config: Mapping[str, str] | None = None) -> str:
+        """``terraform init`` with optional ``-backend-config`` pairs."""
+        args = ["init", "-input=false", "-no-color", "-reconfigure"]
+        args += [f"-backend-config={k}={v}" for k, v in (backend_config or {}).items()]
+        return self.run(*args)
+
+    def plan(self, plan_file: Path, variables: Mapping[str, str] | None = None,
+             destroy: bool = False) -> PlanSummary:
+        """Save a plan to ``plan_file`` and return what it would change."""
+        plan_file.parent.mkdir(parents=True, exist_ok=True)
+        args = ["plan", "-input=false", "-no-color", "-detailed-exitcode", f"-out={plan_file}"]
+        args += _var_args(variables)
+        if destroy:
+            args.append("-destroy")
+        try:
+            self.run(*args)
+        except TerraformError as exc:
+            # -detailed-exitcode: 2 means "succeeded, with changes".
+            if "(exit 2)" not in str(exc):
+                raise
+        return self.show_plan(plan_file)
+
+    def show_plan(self, plan_file: Path) -> PlanSummary:
+        """Summarise a saved plan file (``terraform show -json``)."""
+        doc = json.loads(self.run("show", "-json", "-no-color", str(plan_file)))
+        return PlanSummary.from_show_json(doc)
+
+    def apply(self, plan_file: Path) -> str:
+        """Apply a saved plan file (never an unreviewed, implicit plan)."""
+        if not plan_file.is_file():
+            raise TerraformError(f"no saved plan at {plan_file}: run plan first")
+        return self.run("apply", "-input=false", "-no-color", "-auto-approve", str(plan_file))
+
+    def output(self) -> dict[str, object]:
+        """``terraform output -json`` as a plain ``{name: value}`` dict."""
+        raw = json.loads(self.run("output", "-json", "-no-color") or "{}")
+        return {name: item["value"] for name, item in raw.items()}
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """What a plan would do: resource addresses per action."""
+
+    create: tuple[str, ...] = ()
+    update: tuple[str, ...] = ()
+    replace: tuple[str, ...] = ()
+    delete: tuple[str, ...] = ()
+
+    @classmethod
+    def from_show_json(cls, doc: Mapping[str, object]) -> PlanSummary:
+        """Build from the JSON of ``terraform show -json <planfile>``."""
+        buckets: dict[str, list[str]] = {"create": [], "update": [], "replace": [], "delete": []}
+        for change in doc.get("resource_changes", []) or []:  # type: ignore[union-attr]
+            actions = tuple(change["change"]["actions"])
+            if actions == ("create",):
+                buckets["create"].append(change["address"])
+            elif actions == ("update",):
+                buckets["update"].append(change["address"])
+            elif actions == ("delete",):
+                buckets["delete"].append(change["address"])
+            elif set(actions) == {"create", "delete"}:
+                buckets["replace"].append(change["address"])
+        return cls(**{k: tuple(v) for k, v in buckets.items()})
+
+    @property
+    def has_changes(self) -> bool:
+        """True unless the plan is a no-op."""
+        return any((self.create, self.update, self.replace, self.delete))
+
+    def __str__(self) -> str:
+        return (
+            f"Plan: {len(self.create)} to add, {len(self.update)} to change, "
+            f"{len(self.replace)} to replace, {len(self.delete)} to destroy."
+        )
+
+
+def _var_args(variables: Mapping[str, str] | None) -> Sequence[str]:
+    return [f"-var={k}={v}" for k, v in (variables or {}).items()]

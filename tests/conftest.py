@@ -1,0 +1,100 @@
+"""Fixtures shared by every test folder: a moto server process and Terraform runners.
+
+The moto server is a real process on a free loopback port (started once per test
+session, stopped by PID at the end); nothing here patches boto3 in-process.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from ecommerce_dwh.local.moto_server import (
+    MOTO_ACCESS_KEY,
+    MOTO_SECRET_KEY,
+    MotoServer,
+    start_moto,
+    stop_moto,
+)
+from ecommerce_dwh.settings import TERRAFORM_DIR
+from ecommerce_dwh.terraform import Terraform
+
+REGION = "us-east-2"
+
+
+@pytest.fixture(scope="session")
+def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
+    """A moto server process for the whole test session."""
+    state_dir = tmp_path_factory.mktemp("moto")
+    server = start_moto(state_dir)
+    try:
+        yield server
+    finally:
+        stop_moto(state_dir)
+
+
+@pytest.fixture(scope="session")
+def aws_env(moto_server: MotoServer) -> dict[str, str]:
+    """Environment variables that point boto3, s3fs and Terraform at the moto server."""
+    return {
+        "AWS_ACCESS_KEY_ID": MOTO_ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY": MOTO_SECRET_KEY,
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_ENDPOINT_URL": moto_server.endpoint_url,
+    }
+
+
+@pytest.fixture
+def boto3_client(aws_env: dict[str, str]) -> Callable[[str], object]:
+    """``boto3_client("s3")``: a client for the moto server."""
+    import boto3
+
+    def make(service: str) -> object:
+        return boto3.client(
+            service,
+            endpoint_url=aws_env["AWS_ENDPOINT_URL"],
+            region_name=REGION,
+            aws_access_key_id=MOTO_ACCESS_KEY,
+            aws_secret_access_key=MOTO_SECRET_KEY,
+        )
+
+    return make
+
+
+def require_terraform() -> str:
+    """Path of the terraform CLI, or fail loudly: Terraform is a core path here."""
+    binary = shutil.which(os.environ.get("TERRAFORM_BIN", "terraform"))
+    if binary is None:
+        pytest.fail(
+            "terraform CLI not found on PATH (set TERRAFORM_BIN): the Terraform tests "
+            "cannot run without it",
+            pytrace=False,
+        )
+    return binary
+
+
+@pytest.fixture
+def terraform_factory(
+    tmp_path: Path, aws_env: dict[str, str]
+) -> Callable[..., Terraform]:
+    """``terraform_factory("local")`` -> a :class:`Terraform` for that environment.
+
+    Each runner gets its own TF_DATA_DIR under the test's tmp dir and moto's
+    credentials and endpoint, so that nothing touches a real account.
+    """
+    binary = require_terraform()
+
+    def make(environment: str, **extra_env: str) -> Terraform:
+        env = {**aws_env, "TF_VAR_aws_endpoint_url": aws_env["AWS_ENDPOINT_URL"], **extra_env}
+        return Terraform(
+            workdir=TERRAFORM_DIR / "environments" / environment,
+            data_dir=tmp_path / "tf" / environment / ".terraform",
+            env=env,
+            binary=binary,
+        )
+
+    return make

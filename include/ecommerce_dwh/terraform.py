@@ -151,9 +151,15 @@ class Terraform:
             )
         return proc.stdout or ""
 
-    def init(self, backend_config: Mapping[str, str] | None = None) -> str:
-        """``terraform init`` with optional ``-backend-config`` pairs."""
+    def init(
+        self,
+        backend_config: Mapping[str, str] | None = None,
+        backend_config_file: Path | None = None,
+    ) -> str:
+        """``terraform init`` with an optional backend config file and/or key=value pairs."""
         args = ["init", "-input=false", "-no-color", "-reconfigure"]
+        if backend_config_file is not None:
+            args.append(f"-backend-config={backend_config_file}")
         args += [f"-backend-config={k}={v}" for k, v in (backend_config or {}).items()]
         return self.run(*args)
 

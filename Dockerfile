@@ -1,0 +1,34 @@
+# Astro Runtime 3.3-2 = Apache Airflow 3.3.2 (the version pinned in requirements-dev.txt).
+# Its ONBUILD steps install packages.txt and requirements.txt, then copy the project
+# into /usr/local/airflow, so the RUN below sees the dbt project.
+FROM astrocrpublic.azurecr.io/runtime:3.3-2
+
+# Nothing calls home (Cosmos, dbt, Scarf, Terraform checkpoint).
+ENV AIRFLOW__COSMOS__ENABLE_TELEMETRY=False \
+    AIRFLOW__USAGE_DATA_COLLECTION__ENABLED=False \
+    SCARF_ANALYTICS=false \
+    SCARF_NO_ANALYTICS=true \
+    DO_NOT_TRACK=true \
+    DBT_SEND_ANONYMOUS_USAGE_STATS=False \
+    CHECKPOINT_DISABLE=1 \
+    PYTHONPATH=/usr/local/airflow/include
+
+# dwh_infrastructure runs the real Terraform CLI (the same version as CI uses),
+# verified against HashiCorp's published checksums.
+ARG TERRAFORM_VERSION=1.11.4
+USER root
+RUN set -eux; \
+    arch="$(dpkg --print-architecture)"; \
+    base="https://releases.hashicorp.com/terraform/${TERRAFORM_VERSION}"; \
+    cd /tmp; \
+    curl -fsSLO "${base}/terraform_${TERRAFORM_VERSION}_linux_${arch}.zip"; \
+    curl -fsSLO "${base}/terraform_${TERRAFORM_VERSION}_SHA256SUMS"; \
+    grep "_linux_${arch}.zip" "terraform_${TERRAFORM_VERSION}_SHA256SUMS" | sha256sum -c -; \
+    python -m zipfile -e "terraform_${TERRAFORM_VERSION}_linux_${arch}.zip" /usr/local/bin/; \
+    chmod 0755 /usr/local/bin/terraform; \
+    rm -f /tmp/terraform_*
+USER astro
+
+# Cosmos renders the dbt task groups from this manifest (LoadMode.DBT_MANIFEST):
+# build it once at image build time instead of running `dbt ls` at every DAG parse.
+RUN dbt parse --quiet --project-dir include/dbt --profiles-dir include/dbt --target local

@@ -1,0 +1,84 @@
+"""
+### dwh_ingest: land one day of shop data in the raw zone and crawl it
+
+For the run's data interval (one day), generates the shop's extracts (customers,
+products, orders, order_items, plus a ground-truth manifest), replaces that day's
+partitions under `s3://<raw bucket>/raw/<table>/dt=YYYY-MM-DD/`, starts the Glue
+crawler that Terraform defines and waits for its crawl. Success updates the
+`ecommerce_dwh_raw_landed` Asset, which schedules `dwh_transform`.
+
+Needs: `dwh_infrastructure` applied (its outputs in the `dwh_infra_outputs`
+Variable) and the `aws_default` connection.
+
+Rerunning a day replaces that day's files, so clearing a run is safe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from airflow.sdk import Param, chain, dag, task
+from airflow.sdk.bases.sensor import PokeReturnValue
+from airflow.timetables.interval import CronDataIntervalTimetable
+
+from ecommerce_dwh import ingest
+from ecommerce_dwh.assets import RAW_LANDED
+from ecommerce_dwh.dag_defaults import DEFAULT_ARGS, START_DATE
+from ecommerce_dwh.generator import GeneratorConfig
+
+OUTPUTS = "var.json.dwh_infra_outputs"
+
+
+@dag(
+    dag_id="dwh_ingest",
+    # Data-interval timetable: the run for day D starts after D ends and its
+    # logical date is D, so `airflow dags test dwh_ingest 2024-01-05` lands 2024-01-05.
+    schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
+    start_date=START_DATE,
+    catchup=False,
+    max_active_runs=1,
+    doc_md=__doc__,
+    tags=["ecommerce-dwh", "ingest", "s3", "glue"],
+    default_args=DEFAULT_ARGS,
+    params={
+        "orders_per_day": Param(
+            200, type="integer", minimum=1, maximum=5_000_000,
+            title="Orders per day", description="How many orders the generated day has.",
+        ),
+        "seed": Param(
+            42, type="integer", minimum=0,
+            title="Seed", description="Same seed and day give byte-identical files.",
+        ),
+        "bad_row_rate": Param(
+            0.0, type="number", minimum=0.0, maximum=0.5,
+            title="Bad-row rate",
+            description="Share of extra malformed rows injected (0 = clean data).",
+        ),
+    },
+)
+def dwh_ingest() -> None:
+    @task
+    def land_raw_day(bucket: str, params: dict, data_interval_start: dt.datetime) -> dict:
+        config = GeneratorConfig(
+            seed=params["seed"],
+            orders_per_day=params["orders_per_day"],
+            bad_row_rate=params["bad_row_rate"],
+        )
+        return ingest.generate_and_land(data_interval_start.date(), bucket, config)
+
+    @task
+    def start_crawler(name: str) -> str:
+        return ingest.start_crawler(name)
+
+    # Our own poll, not the provider's GlueCrawlerSensor: see ecommerce_dwh.crawler.
+    @task.sensor(poke_interval=2, timeout=15 * 60, mode="poke", outlets=[RAW_LANDED])
+    def wait_for_crawler(name: str, started_after: str) -> PokeReturnValue:
+        return PokeReturnValue(is_done=ingest.crawler_finished(name, started_after))
+
+    crawler_name = f"{{{{ {OUTPUTS}.raw_crawler_name }}}}"
+    landed = land_raw_day(bucket=f"{{{{ {OUTPUTS}.raw_bucket }}}}")
+    started = start_crawler(crawler_name)
+    chain(landed, started, wait_for_crawler(crawler_name, started))
+
+
+dwh_ingest()

@@ -1,0 +1,71 @@
+"""Cosmos wiring shared by the DAGs: one place for project, profile and execution config.
+
+Parse-time cost matters (the scheduler re-parses DAG files constantly), so the
+project is loaded from the pre-built ``manifest.json`` (``LoadMode.DBT_MANIFEST``;
+``make setup``, CI and the Dockerfile run ``dbt parse``), and dbt runs in-process
+through dbtRunner (dbt-core is installed in Airflow's environment).
+
+Connection details reach dbt as environment variables rendered from the
+``aws_default`` connection at run time (templates), never at parse time.
+"""
+
+from __future__ import annotations
+
+from cosmos import ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
+
+from ecommerce_dwh.settings import (
+    AWS_CONN_ID,
+    DBT_PROJECT_DIR,
+    INFRA_OUTPUTS_VARIABLE,
+    get_settings,
+)
+
+DBT_PROFILE_NAME = "ecommerce_dwh"
+MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
+
+_conn = f"conn.{AWS_CONN_ID}"
+
+#: Environment for every dbt invocation, rendered per task from the AWS connection
+#: and the Terraform outputs.
+DBT_ENV: dict[str, str] = {
+    "DWH_DUCKDB_PATH": str(get_settings().duckdb_path),
+    "DWH_AWS_ENDPOINT_URL": f"{{{{ {_conn}.extra_dejson.get('endpoint_url', '') }}}}",
+    "AWS_ACCESS_KEY_ID": f"{{{{ {_conn}.login or '' }}}}",
+    "AWS_SECRET_ACCESS_KEY": f"{{{{ {_conn}.password or '' }}}}",
+    "AWS_DEFAULT_REGION": f"{{{{ {_conn}.extra_dejson.get('region_name', 'us-east-2') }}}}",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+}
+
+#: dbt vars: where the raw data is, from the outputs ``dwh_infrastructure`` saved.
+DBT_VARS: dict[str, str] = {
+    "raw_bucket": f"{{{{ var.json.{INFRA_OUTPUTS_VARIABLE}.raw_bucket }}}}",
+}
+
+PROJECT_CONFIG = ProjectConfig(
+    dbt_project_path=DBT_PROJECT_DIR,
+    manifest_path=MANIFEST_PATH,
+    project_name=DBT_PROFILE_NAME,
+)
+
+PROFILE_CONFIG = ProfileConfig(
+    profile_name=DBT_PROFILE_NAME,
+    target_name=get_settings().dbt_target,
+    profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
+)
+
+EXECUTION_CONFIG = ExecutionConfig(
+    execution_mode=ExecutionMode.LOCAL,
+    invocation_mode=InvocationMode.DBT_RUNNER,
+)
+
+RENDER_CONFIG = RenderConfig(
+    load_method=LoadMode.DBT_MANIFEST,
+    test_behavior=TestBehavior.AFTER_EACH,
+)
+
+OPERATOR_ARGS: dict[str, object] = {
+    "env": DBT_ENV,
+    "vars": DBT_VARS,
+    "install_deps": False,
+}

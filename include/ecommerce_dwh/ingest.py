@@ -1,0 +1,76 @@
+"""The steps of ``dwh_ingest``: generate one day, land it in S3, crawl it.
+
+Each function takes plain values (bucket, crawler name, day) so that the DAG wires
+them from templates, and tests can call them directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ecommerce_dwh import crawler, lake
+from ecommerce_dwh.generator import GeneratorConfig, generate_day
+from ecommerce_dwh.settings import AWS_CONN_ID
+
+log = logging.getLogger(__name__)
+
+
+def _s3_client(aws_conn_id: str) -> Any:
+    from airflow.providers.amazon.aws.hooks.s3 import S3Hook
+
+    return S3Hook(aws_conn_id=aws_conn_id).get_conn()
+
+
+def _glue_client(aws_conn_id: str) -> Any:
+    from airflow.providers.amazon.aws.hooks.glue_crawler import GlueCrawlerHook
+
+    return GlueCrawlerHook(aws_conn_id=aws_conn_id).glue_client
+
+
+def generate_and_land(
+    day: dt.date,
+    bucket: str,
+    config: GeneratorConfig,
+    aws_conn_id: str = AWS_CONN_ID,
+) -> dict[str, Any]:
+    """Generate ``day`` into a scratch folder and replace its S3 partitions with it.
+
+    Returns the day's manifest summary (row counts, amounts), which is what the run
+    reports and what later stages reconcile against.
+    """
+    with tempfile.TemporaryDirectory(prefix=f"dwh-ingest-{day}-") as scratch:
+        result = generate_day(day, config, Path(scratch))
+        landed = lake.land_day(_s3_client(aws_conn_id), bucket, day, result.files,
+                               result.manifest_path)
+        manifest = result.manifest
+    tables = manifest["tables"]
+    summary = {
+        "day": day.isoformat(),
+        "bucket": bucket,
+        "keys": landed,
+        "rows": {table: tables[table]["rows"] for table in tables},
+        "good_rows": {table: tables[table]["good_rows"] for table in tables},
+        "bad_rows_total": manifest["bad_rows_total"],
+        "order_items_line_amount_usd": manifest["order_items_line_amount_usd"],
+    }
+    log.info("landed %s in s3://%s: %s", day, bucket, summary["rows"])
+    return summary
+
+
+def start_crawler(name: str, aws_conn_id: str = AWS_CONN_ID) -> str:
+    """Start the raw crawler; return the UTC instant its crawl must start after (ISO)."""
+    # Glue reports crawl start times to the second: allow one second of rounding.
+    started_after = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(seconds=1)
+    crawler.start(_glue_client(aws_conn_id), name)
+    return started_after.isoformat()
+
+
+def crawler_finished(name: str, started_after: str, aws_conn_id: str = AWS_CONN_ID) -> bool:
+    """Poke: has a crawl begun after ``started_after`` finished successfully?"""
+    return crawler.check_finished(
+        _glue_client(aws_conn_id), name, dt.datetime.fromisoformat(started_after)
+    )

@@ -1,0 +1,119 @@
+"""Command line of local mode: ``python -m ecommerce_dwh.local --help``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from ecommerce_dwh.local import airflow_cli
+from ecommerce_dwh.local.environment import local_environment
+from ecommerce_dwh.local.moto_server import running_endpoint, start_moto, stop_moto
+from ecommerce_dwh.local.pipeline import DEFAULT_MOTO_PORT, RunOptions, run_pipeline
+from ecommerce_dwh.local.services import DEFAULT_API_PORT, start_airflow, stop_airflow
+from ecommerce_dwh.settings import get_settings
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1: {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used by the tests)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m ecommerce_dwh.local",
+        description="Run the ecommerce-dwh pipeline locally: moto server + Airflow + DuckDB.",
+    )
+    parser.add_argument("--state-dir", type=Path, default=None,
+                        help="local state folder (default: DWH_STATE_DIR or ./.local)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the whole pipeline for consecutive days")
+    run.add_argument("--start", type=_date, default=dt.date(2024, 1, 1),
+                     help="first logical date, YYYY-MM-DD (default 2024-01-01)")
+    run.add_argument("--days", type=_positive, default=2,
+                     help="how many consecutive days to ingest and transform (default 2)")
+    run.add_argument("--orders-per-day", type=_positive, default=200,
+                     help="generated orders per day (default 200)")
+    run.add_argument("--seed", type=int, default=42, help="generator seed (default 42)")
+    run.add_argument("--bad-row-rate", type=float, default=0.0,
+                     help="share of injected bad rows, 0..0.5 (default 0)")
+    run.add_argument("--moto-port", type=int, default=DEFAULT_MOTO_PORT,
+                     help=f"port of the moto server on 127.0.0.1 (default {DEFAULT_MOTO_PORT})")
+    run.add_argument("--keep-moto", action="store_true",
+                     help="leave the moto server running at the end (stop: moto-stop)")
+
+    moto = sub.add_parser("moto-start", help="start a moto server and record its PID")
+    moto.add_argument("--port", type=int, default=DEFAULT_MOTO_PORT)
+    sub.add_parser("moto-stop", help="stop the moto server recorded in the state folder")
+
+    up = sub.add_parser("airflow-start",
+                        help="start moto + api-server, scheduler, dag-processor, triggerer")
+    up.add_argument("--port", type=int, default=DEFAULT_API_PORT, help="UI/API port (8080)")
+    up.add_argument("--moto-port", type=int, default=DEFAULT_MOTO_PORT)
+    sub.add_parser("airflow-stop", help="stop the Airflow components and the moto server")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    state_dir = (args.state_dir or get_settings().state_dir).resolve()
+    if args.command == "run":
+        options = RunOptions(
+            state_dir=state_dir, start=args.start, days=args.days,
+            orders_per_day=args.orders_per_day, seed=args.seed,
+            bad_row_rate=args.bad_row_rate, moto_port=args.moto_port, keep_moto=args.keep_moto,
+        )
+        try:
+            run_pipeline(options)
+        except airflow_cli.AirflowCommandFailed as exc:
+            print(f"\nFAILED: {exc}", file=sys.stderr)
+            return 1
+        return 0
+    if args.command == "moto-start":
+        if endpoint := running_endpoint(state_dir):
+            print(f"moto already running at {endpoint}")
+            return 0
+        server = start_moto(state_dir, port=args.port)
+        print(f"moto running at {server.endpoint_url} (PID {server.pid})")
+        return 0
+    if args.command == "moto-stop":
+        print("moto stopped" if stop_moto(state_dir) else "no moto server was running")
+        return 0
+    if args.command == "airflow-start":
+        endpoint = running_endpoint(state_dir)
+        if endpoint is None:
+            endpoint = start_moto(state_dir, port=args.moto_port).endpoint_url
+        env = local_environment(state_dir, endpoint)
+        pids = start_airflow(env, api_port=args.port)
+        print(f"moto server : {endpoint}")
+        for component, pid in pids.items():
+            print(f"{component:<12}: PID {pid}, log {env['AIRFLOW_HOME']}/logs/{component}.log")
+        print(f"\nAirflow UI  : http://localhost:{args.port}  (user admin; password in "
+              f"{env['AIRFLOW_HOME']}/simple_auth_manager_passwords.json.generated)")
+        print("First trigger dwh_infrastructure (creates the emulated AWS resources), then "
+              "dwh_ingest. Stop everything with: make airflow-stop")
+        return 0
+    if args.command == "airflow-stop":
+        endpoint = running_endpoint(state_dir) or "http://127.0.0.1:0"
+        stopped = stop_airflow(local_environment(state_dir, endpoint))
+        print(f"stopped: {', '.join(stopped) or 'no Airflow component was running'}")
+        print("moto stopped" if stop_moto(state_dir) else "no moto server was running")
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

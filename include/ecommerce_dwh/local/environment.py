@@ -1,0 +1,88 @@
+"""The process environment of local mode: Airflow home, connections, telemetry off.
+
+``make run``, ``make airflow`` and the tests all build the environment here, so
+the DAGs see the same configuration however they are started. Connections are
+set through ``AIRFLOW_CONN_*`` variables (never stored credentials): locally the
+only keys are moto's documented dummies.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from ecommerce_dwh.local.moto_server import MOTO_ACCESS_KEY, MOTO_SECRET_KEY
+from ecommerce_dwh.settings import PROJECT_ROOT
+
+#: Every switch that stops a tool from calling home (offline machines fail on it).
+TELEMETRY_OFF: dict[str, str] = {
+    "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+    "AIRFLOW__USAGE_DATA_COLLECTION__ENABLED": "False",
+    "SCARF_ANALYTICS": "false",
+    "SCARF_NO_ANALYTICS": "true",
+    "DO_NOT_TRACK": "true",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+    "CHECKPOINT_DISABLE": "1",
+}
+
+
+def aws_connection_uri(endpoint_url: str, region: str = "us-east-2") -> str:
+    """The ``aws_default`` connection as JSON, pointing at the moto server."""
+    return json.dumps(
+        {
+            "conn_type": "aws",
+            "login": MOTO_ACCESS_KEY,
+            "password": MOTO_SECRET_KEY,
+            "extra": {"region_name": region, "endpoint_url": endpoint_url},
+        }
+    )
+
+
+def local_environment(
+    state_dir: Path,
+    moto_endpoint: str,
+    base: Mapping[str, str] | None = None,
+    parallelism: int = 4,
+) -> dict[str, str]:
+    """The environment for Airflow processes (CLI, services, tests) in local mode.
+
+    Args:
+        state_dir: project-local state (``.local/`` by default): Airflow home,
+            DuckDB file, Terraform state.
+        moto_endpoint: the moto server's URL.
+        base: the environment to extend (``os.environ`` by default).
+        parallelism: Airflow's parallelism: small, for a 2-core laptop.
+    """
+    env = dict(os.environ if base is None else base)
+    airflow_home = state_dir / "airflow"
+    venv_bin = str(Path(sys.executable).parent)
+    env.update(TELEMETRY_OFF)
+    env.update(
+        {
+            # Airflow services spawn `airflow ...` subprocesses: the venv must be on PATH.
+            "PATH": venv_bin + os.pathsep + env.get("PATH", ""),
+            "AIRFLOW_HOME": str(airflow_home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__CORE__PARALLELISM": str(parallelism),
+            "AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG": str(parallelism),
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{airflow_home / 'airflow.db'}",
+            "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(airflow_home / "logs"),
+            "AIRFLOW_CONN_AWS_DEFAULT": aws_connection_uri(moto_endpoint),
+            "AWS_DEFAULT_REGION": "us-east-2",
+            "DWH_ENVIRONMENT": "local",
+            "DWH_STATE_DIR": str(state_dir),
+            "PYTHONPATH": str(PROJECT_ROOT / "include") + os.pathsep + env.get("PYTHONPATH", ""),
+        }
+    )
+    # Every AWS call must go through the aws_default connection: credentials or an
+    # endpoint in the caller's shell must never reach local mode (nor a real account).
+    for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ACCESS_KEY_ID",
+                "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL"):
+        env.pop(key, None)
+    return env

@@ -1,0 +1,106 @@
+"""``make run``: the whole pipeline on this machine, with real Airflow, Terraform and dbt.
+
+1. start a moto server process (the emulated AWS) unless one is already running;
+2. migrate the project-local Airflow database;
+3. ``dwh_infrastructure``: Terraform applies ``environments/local`` against moto;
+4. for each day: ``dwh_ingest`` then ``dwh_transform`` (``airflow dags test``);
+5. print a summary and stop the moto server (unless asked to keep it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ecommerce_dwh.local import airflow_cli
+from ecommerce_dwh.local.environment import local_environment
+from ecommerce_dwh.local.moto_server import running_endpoint, start_moto, stop_moto
+from ecommerce_dwh.local.warehouse_summary import format_relations, relations
+
+DEFAULT_MOTO_PORT = 5055
+
+
+@dataclass
+class RunOptions:
+    """What ``make run`` does; every field has a command-line flag."""
+
+    state_dir: Path
+    start: dt.date = dt.date(2024, 1, 1)
+    days: int = 2
+    orders_per_day: int = 200
+    seed: int = 42
+    bad_row_rate: float = 0.0
+    moto_port: int = DEFAULT_MOTO_PORT
+    keep_moto: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def run_pipeline(options: RunOptions) -> list:
+    """Run the whole local pipeline; return the warehouse's relations with row counts."""
+    state_dir = options.state_dir
+    state_dir.mkdir(parents=True, exist_ok=True)
+    log_dir = state_dir / "logs"
+    endpoint = running_endpoint(state_dir)
+    started_moto = endpoint is None
+    if started_moto:
+        # A new moto server is empty: state that described the old one goes too.
+        (state_dir / "terraform" / "local.tfstate").unlink(missing_ok=True)
+        shutil.rmtree(state_dir / "terraform" / "local" / "plans", ignore_errors=True)
+        (state_dir / "warehouse.duckdb").unlink(missing_ok=True)
+        server = start_moto(state_dir, port=options.moto_port)
+        endpoint = server.endpoint_url
+        _say(f"moto server  : {endpoint} (PID {server.pid}, log {server.log_file})")
+    else:
+        _say(f"moto server  : {endpoint} (already running, reused)")
+    env = local_environment(state_dir, endpoint)
+    try:
+        step = time.monotonic()
+        airflow_cli.run(["db", "migrate"], env, log_dir / "airflow-db-migrate.log")
+        _say(f"airflow db   : migrated ({time.monotonic() - step:.1f}s), "
+             f"AIRFLOW_HOME={env['AIRFLOW_HOME']}")
+        first = options.start.isoformat()
+        _dag("dwh_infrastructure", first, env, log_dir, options,
+             conf={"environment": "local", "action": "apply"})
+        conf = {"orders_per_day": options.orders_per_day, "seed": options.seed,
+                "bad_row_rate": options.bad_row_rate}
+        for offset in range(options.days):
+            day = (options.start + dt.timedelta(days=offset)).isoformat()
+            _dag("dwh_ingest", day, env, log_dir, options, conf=conf)
+            _dag("dwh_transform", day, env, log_dir, options)
+        found = relations(state_dir / "warehouse.duckdb", endpoint)
+        _summary(options, env, found, endpoint)
+        return found
+    finally:
+        if started_moto and not options.keep_moto:
+            stop_moto(state_dir)
+            _say("moto server  : stopped")
+
+
+def _dag(dag_id: str, day: str, env: dict, log_dir: Path, options: RunOptions,
+         conf: dict | None = None) -> None:
+    result = airflow_cli.dags_test(dag_id, day, env, log_dir,
+                                   conf=json.dumps(conf) if conf else None)
+    options.timings[f"{dag_id} {day}"] = result.seconds
+    _say(f"{dag_id:<19}: {day} success in {result.seconds:5.1f}s  (log {result.log_file})")
+
+
+def _summary(options: RunOptions, env: dict, found: list, endpoint: str) -> None:
+    duckdb_path = options.state_dir / "warehouse.duckdb"
+    _say("")
+    _say(f"Warehouse (DuckDB): {duckdb_path}")
+    _say(format_relations(found))
+    _say("")
+    _say("Open it:   .venv/bin/python -c \"import duckdb; "
+         f"print(duckdb.connect('{duckdb_path}').sql('show all tables'))\"")
+    if not options.keep_moto:
+        _say("           (staging views read S3: rerun with KEEP_MOTO=1 to query them later)")
+    _say("Airflow UI: make airflow, then http://localhost:8080 (user admin, password in "
+         f"{env['AIRFLOW_HOME']}/simple_auth_manager_passwords.json.generated)")

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The test command (`make test`, and all that .ci/run calls): set up, then pytest.
+# pytest's exit code 5 ("no tests collected") is a failure here, never a silent pass.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh || exit $?
+
+.venv/bin/python -m pytest "$@"
+status=$?
+if [[ $status -eq 5 ]]; then
+  echo "test: pytest collected no tests: failing" >&2
+  exit 1
+fi
+exit $status

@@ -1,0 +1,91 @@
+"""The Astro project files (Dockerfile, compose override, airflow_settings.yaml) agree
+with the requirements and paths that the local mode uses.
+
+Docker cannot run on the CI machine, so these files are kept honest by reading them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from ecommerce_dwh.settings import PROJECT_ROOT
+
+
+def _pins(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "==" in line:
+            name, version = line.split("==", 1)
+            pins[re.sub(r"\[.*\]", "", name).strip().lower().replace("_", "-")] = version.strip()
+    return pins
+
+
+def test_astro_layout_exists() -> None:
+    for name in ("dags", "plugins", "include", "include/dbt", "tests", "Dockerfile",
+                 "requirements.txt", "packages.txt", "airflow_settings.yaml", "README.md",
+                 ".astro/config.yaml", "docker-compose.override.yml", ".dockerignore"):
+        assert (PROJECT_ROOT / name).exists(), f"missing {name}"
+
+
+def test_runtime_image_matches_pinned_airflow() -> None:
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
+    match = re.search(r"^FROM\s+\S+/runtime:(\d+)\.(\d+)-(\d+)\s*$", dockerfile, re.M)
+    assert match, "Dockerfile must start FROM an Astro Runtime 3.x image (runtime:X.Y-Z)"
+    airflow = _pins(PROJECT_ROOT / "requirements-dev.txt")["apache-airflow"]
+    major, minor, _ = airflow.split(".")
+    assert (match[1], match[2]) == (major, minor), (
+        f"Astro Runtime {match[1]}.{match[2]} does not ship Airflow {airflow}"
+    )
+
+
+def test_requirements_do_not_reinstall_airflow_and_are_locked() -> None:
+    runtime = _pins(PROJECT_ROOT / "requirements.txt")
+    lock = _pins(PROJECT_ROOT / "requirements.lock")
+    assert "apache-airflow" not in runtime, "the Astro image provides Airflow itself"
+    unpinned = [
+        line for line in (PROJECT_ROOT / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#") and "==" not in line
+    ]
+    assert not unpinned, f"unpinned requirements: {unpinned}"
+    for name, version in {**runtime, **_pins(PROJECT_ROOT / "requirements-dev.txt")}.items():
+        assert lock.get(name) == version, f"{name}=={version} not in requirements.lock"
+
+
+def test_dockerfile_builds_the_manifest_and_silences_telemetry() -> None:
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
+    assert "dbt parse" in dockerfile
+    assert "--project-dir include/dbt" in dockerfile
+    assert (PROJECT_ROOT / "include/dbt/profiles.yml").is_file()
+    assert "AIRFLOW__COSMOS__ENABLE_TELEMETRY=False" in dockerfile
+    assert "PYTHONPATH=/usr/local/airflow/include" in dockerfile
+    assert (PROJECT_ROOT / "include/ecommerce_dwh/__init__.py").is_file()
+    # The Terraform the image installs is checksum-verified.
+    assert "sha256sum -c" in dockerfile
+
+
+def test_local_connection_points_at_the_compose_moto_service() -> None:
+    settings = yaml.safe_load((PROJECT_ROOT / "airflow_settings.yaml").read_text())
+    conns = {c["conn_id"]: c for c in settings["airflow"]["connections"]}
+    endpoint = conns["aws_default"]["conn_extra"]["endpoint_url"]
+    host, port = re.fullmatch(r"http://([\w-]+):(\d+)", endpoint).groups()
+    compose = yaml.safe_load((PROJECT_ROOT / "docker-compose.override.yml").read_text())
+    moto = compose["services"][host]
+    assert moto["image"].startswith("motoserver/moto:")
+    moto_pin = _pins(PROJECT_ROOT / "requirements-dev.txt")["moto"]
+    assert moto["image"].endswith(f":{moto_pin}"), "compose moto image differs from the pin"
+    assert port in moto["command"]
+    init = " ".join(compose["services"]["moto-init"]["command"])
+    assert f"http://{host}:{port}/moto-api/state-manager/set-transition" in init
+    assert "glue::crawl" in init
+    # moto's documented dummy keys are the only credentials in the repository.
+    assert conns["aws_default"]["conn_login"] == "testing"
+
+
+def test_dockerignore_keeps_local_state_out_of_the_image() -> None:
+    ignored = (PROJECT_ROOT / ".dockerignore").read_text().split()
+    for entry in (".venv", ".local", ".git", "include/dbt/target"):
+        assert entry in ignored

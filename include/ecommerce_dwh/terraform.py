@@ -120,8 +120,11 @@ class Terraform:
         environ.update(self.env)
         return environ
 
-    def run(self, *args: str, capture: bool = True) -> str:
-        """Run ``terraform <args>`` in the working dir; return stdout, raise with stderr."""
+    def run(self, *args: str, capture: bool = True, log_output: bool = True) -> str:
+        """Run ``terraform <args>`` in the working dir; return stdout, raise with stderr.
+
+        ``log_output=False`` keeps machine-readable output (``show -json``) out of the log.
+        """
         binary = shutil.which(self.binary) or self.binary
         cmd = [binary, *args]
         log.info("$ %s  (in %s)", " ".join(cmd), self.workdir)
@@ -142,7 +145,7 @@ class Terraform:
             raise TerraformError(
                 f"terraform {args[0]} timed out after {self.timeout:.0f}s in {self.workdir}"
             ) from exc
-        if capture and proc.stdout:
+        if capture and log_output and proc.stdout:
             log.info("%s", proc.stdout.rstrip())
         if proc.returncode != 0:
             raise TerraformError(
@@ -181,7 +184,7 @@ class Terraform:
 
     def show_plan(self, plan_file: Path) -> PlanSummary:
         """Summarise a saved plan file (``terraform show -json``)."""
-        doc = json.loads(self.run("show", "-json", "-no-color", str(plan_file)))
+        doc = json.loads(self.run("show", "-json", "-no-color", str(plan_file), log_output=False))
         return PlanSummary.from_show_json(doc)
 
     def apply(self, plan_file: Path) -> str:
@@ -192,7 +195,7 @@ class Terraform:
 
     def output(self) -> dict[str, object]:
         """``terraform output -json`` as a plain ``{name: value}`` dict."""
-        raw = json.loads(self.run("output", "-json", "-no-color") or "{}")
+        raw = json.loads(self.run("output", "-json", "-no-color", log_output=False) or "{}")
         return {name: item["value"] for name, item in raw.items()}
 
 

@@ -23,7 +23,7 @@ from airflow.timetables.interval import CronDataIntervalTimetable
 
 from ecommerce_dwh import ingest
 from ecommerce_dwh.assets import RAW_LANDED
-from ecommerce_dwh.dag_defaults import DEFAULT_ARGS, START_DATE
+from ecommerce_dwh.dag_defaults import CRAWLER_TIMEOUT, DEFAULT_ARGS, START_DATE
 from ecommerce_dwh.generator import GeneratorConfig
 
 OUTPUTS = "var.json.dwh_infra_outputs"
@@ -71,7 +71,8 @@ def dwh_ingest() -> None:
         return ingest.start_crawler(name)
 
     # Our own poll, not the provider's GlueCrawlerSensor: see ecommerce_dwh.crawler.
-    @task.sensor(poke_interval=2, timeout=15 * 60, mode="poke", outlets=[RAW_LANDED])
+    @task.sensor(poke_interval=2, timeout=CRAWLER_TIMEOUT.total_seconds(), mode="poke",
+                 outlets=[RAW_LANDED])
     def wait_for_crawler(name: str, started_after: str) -> PokeReturnValue:
         return PokeReturnValue(is_done=ingest.crawler_finished(name, started_after))
 

@@ -46,6 +46,8 @@ def local_airflow(
 ) -> LocalAirflow:
     state_dir = tmp_path_factory.mktemp("state")
     env = local_environment(state_dir, moto_server.endpoint_url)
+    # Failures under test retry after a second, not after production's backoff.
+    env["DWH_RETRY_DELAY_SECONDS"] = "1"
     airflow = LocalAirflow(state_dir, env)
     airflow.cli("db", "migrate")
     return airflow

@@ -1,7 +1,7 @@
 """
 ### dwh_ingest: land one day of shop data in the raw zone and crawl it
 
-For the run's data interval (one day), generates the shop's extracts (customers,
+For the run's logical date (one day: scheduled runs cover the day that just ended), generates the shop's extracts (customers,
 products, orders, order_items, plus a ground-truth manifest), replaces that day's
 partitions under `s3://<raw bucket>/raw/<table>/dt=YYYY-MM-DD/`, starts the Glue
 crawler that Terraform defines and waits for its crawl. Success updates the
@@ -31,8 +31,9 @@ OUTPUTS = "var.json.dwh_infra_outputs"
 
 @dag(
     dag_id="dwh_ingest",
-    # Data-interval timetable: the run for day D starts after D ends and its
-    # logical date is D, so `airflow dags test dwh_ingest 2024-01-05` lands 2024-01-05.
+    # Data-interval timetable: the scheduled run for day D starts after D ends and its
+    # logical date is D. A run lands the day of its logical date, so a manual run
+    # (`airflow dags test dwh_ingest 2024-01-05`, or the UI's logical date) lands that day.
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
     start_date=START_DATE,
     catchup=False,
@@ -58,13 +59,13 @@ OUTPUTS = "var.json.dwh_infra_outputs"
 )
 def dwh_ingest() -> None:
     @task
-    def land_raw_day(bucket: str, params: dict, data_interval_start: dt.datetime) -> dict:
+    def land_raw_day(bucket: str, params: dict, logical_date: dt.datetime) -> dict:
         config = GeneratorConfig(
             seed=params["seed"],
             orders_per_day=params["orders_per_day"],
             bad_row_rate=params["bad_row_rate"],
         )
-        return ingest.generate_and_land(data_interval_start.date(), bucket, config)
+        return ingest.generate_and_land(logical_date.date(), bucket, config)
 
     @task
     def start_crawler(name: str) -> str:

@@ -3,7 +3,11 @@
 Layout (Hive-style partitions, which the Glue crawler and DuckDB both understand)::
 
     s3://<raw bucket>/raw/<table>/dt=YYYY-MM-DD/<table>.csv
-    s3://<raw bucket>/manifests/dt=YYYY-MM-DD/manifest.json
+    s3://<raw bucket>/raw/_manifests/dt=YYYY-MM-DD/manifest.json
+
+the same layout the generator writes to a local folder, so dbt finds the data and
+the ground-truth manifests under one root either way (the crawler's targets are the
+table prefixes, so it never catalogs ``_manifests``).
 
 A day's upload *replaces* that day's partition: every object under the day's
 prefixes is deleted first, so rerunning a day never leaves yesterday's second copy
@@ -22,17 +26,16 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 RAW_PREFIX = "raw"
-MANIFEST_PREFIX = "manifests"
 
 
-def partition_prefix(table: str, day: dt.date) -> str:
+def partition_prefix(table: str, day: dt.date, prefix: str = RAW_PREFIX) -> str:
     """``raw/<table>/dt=YYYY-MM-DD/``."""
-    return f"{RAW_PREFIX}/{table}/dt={day.isoformat()}/"
+    return f"{prefix}/{table}/dt={day.isoformat()}/" if prefix else f"{table}/dt={day}/"
 
 
-def manifest_key(day: dt.date) -> str:
-    """``manifests/dt=YYYY-MM-DD/manifest.json``."""
-    return f"{MANIFEST_PREFIX}/dt={day.isoformat()}/manifest.json"
+def manifest_key(day: dt.date, prefix: str = RAW_PREFIX) -> str:
+    """``raw/_manifests/dt=YYYY-MM-DD/manifest.json``."""
+    return partition_prefix("_manifests", day, prefix) + "manifest.json"
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ def land_day(
     day: dt.date,
     table_files: dict[str, Path],
     manifest_path: Path,
+    prefix: str = RAW_PREFIX,
 ) -> dict[str, Any]:
     """Upload one generated day: each table's file into its partition, then the manifest.
 
@@ -83,8 +87,8 @@ def land_day(
     """
     landed: dict[str, Any] = {}
     for table, path in table_files.items():
-        objects = replace_prefix(s3, bucket, partition_prefix(table, day), [path])
+        objects = replace_prefix(s3, bucket, partition_prefix(table, day, prefix), [path])
         landed[table] = [obj.key for obj in objects]
-    s3.upload_file(str(manifest_path), bucket, manifest_key(day))
-    landed["manifest"] = manifest_key(day)
+    s3.upload_file(str(manifest_path), bucket, manifest_key(day, prefix))
+    landed["manifest"] = manifest_key(day, prefix)
     return landed

@@ -1,0 +1,7 @@
+"""``python -m ecommerce_dwh.generator``: see ``--help``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

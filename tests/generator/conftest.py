@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from pathlib import Path
 
 import pytest
+from gen_helpers import EPOCH, RUN_DAYS
 
-INCLUDE = Path(__file__).resolve().parents[2] / "include"
-try:  # the project package is importable once installed (pip install -e .); else use the tree
-    import ecommerce_dwh.generator  # noqa: F401
-except ImportError:
-    sys.path.insert(0, str(INCLUDE))
-
-from gen_helpers import EPOCH, RUN_DAYS  # noqa: E402
-
-from ecommerce_dwh.generator import GeneratorConfig, generate_day  # noqa: E402
+from ecommerce_dwh.generator import GeneratorConfig, generate_day
 
 
 @pytest.fixture(scope="session")

@@ -35,6 +35,13 @@ class LocalAirflow:
         result = airflow_cli.run(list(args), self.env, self.log_dir / f"cli-{args[0]}.log")
         return result.log_file.read_text()
 
+    def variable(self, key: str) -> object:
+        """An Airflow Variable's JSON value (through ``airflow variables export``)."""
+        path = self.state_dir / "variables.json"
+        self.cli("variables", "export", str(path))
+        value = json.loads(path.read_text())[key]
+        return json.loads(value) if isinstance(value, str) else value
+
     @property
     def duckdb_path(self) -> Path:
         return self.state_dir / "warehouse.duckdb"
@@ -58,8 +65,7 @@ def infrastructure(local_airflow: LocalAirflow) -> dict:
     """``dwh_infrastructure`` applied against moto; returns the saved outputs."""
     local_airflow.dags_test("dwh_infrastructure", "2024-01-01",
                             {"environment": "local", "action": "apply"})
-    out = local_airflow.cli("variables", "get", "dwh_infra_outputs")
-    return json.loads(out.strip().splitlines()[-1])
+    return local_airflow.variable("dwh_infra_outputs")
 
 
 @pytest.fixture

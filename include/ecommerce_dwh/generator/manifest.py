@@ -44,8 +44,13 @@ def build_manifest(*, version: str, day: str, params: dict[str, Any],
 
 
 def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
-    """Write the manifest with sorted keys (deterministic bytes), atomically."""
+    """Write the manifest as one line of JSON with sorted keys (deterministic bytes), atomically.
+
+    One object per line is what Redshift Spectrum's JSON SerDe reads, so the same
+    file serves the DuckDB and the Redshift reconciliation.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(manifest, sort_keys=True, indent=2) + "\n", encoding="utf-8")
+    text = json.dumps(manifest, sort_keys=True, separators=(",", ":"))
+    tmp.write_text(text + "\n", encoding="utf-8")
     tmp.replace(path)

@@ -1,18 +1,19 @@
 with
 
-source as (
+customers as (
 
-    select * from {{ source('ecommerce', 'customers') }}
+    select * from {{ ref('base_ecommerce__customers') }}
+    where quarantine_reason is null
 
 ),
 
-renamed as (
+latest as (
 
     select
-        cast(customer_id as bigint) as customer_id,
+        customer_id,
         first_name,
         last_name,
-        lower(email) as email,
+        email,
         phone,
         street,
         city,
@@ -20,17 +21,11 @@ renamed as (
         postal_code,
         country,
         segment,
-        cast(signup_at as timestamp) as signup_at,
-        cast(updated_at as timestamp) as updated_at,
-        cast(dt as date) as load_date
+        signup_at,
+        updated_at,
+        load_date
 
-    from source
-
-),
-
-latest as (
-
-    select * from renamed
+    from customers
     qualify row_number() over (partition by customer_id order by updated_at desc) = 1
 
 )

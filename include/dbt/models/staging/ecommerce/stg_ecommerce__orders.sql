@@ -1,31 +1,26 @@
 with
 
-source as (
+orders as (
 
-    select * from {{ source('ecommerce', 'orders') }}
-
-),
-
-renamed as (
-
-    select
-        cast(order_id as bigint) as order_id,
-        cast(customer_id as bigint) as customer_id,
-        cast(placed_at as timestamp) as placed_at,
-        status as order_status,
-        channel,
-        payment_method,
-        currency,
-        cast(updated_at as timestamp) as updated_at,
-        cast(dt as date) as load_date
-
-    from source
+    select * from {{ ref('base_ecommerce__orders') }}
+    where quarantine_reason is null
 
 ),
 
 latest as (
 
-    select * from renamed
+    select
+        order_id,
+        customer_id,
+        placed_at,
+        order_status,
+        channel,
+        payment_method,
+        currency,
+        updated_at,
+        load_date
+
+    from orders
     qualify row_number() over (partition by order_id order by updated_at desc) = 1
 
 )

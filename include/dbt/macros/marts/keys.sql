@@ -1,0 +1,35 @@
+{#-
+    Surrogate key: md5 over the given columns, null-safe and separator-delimited
+    (the same idea as dbt_utils.generate_surrogate_key, which cannot be installed
+    here). md5 and || behave the same on DuckDB and Redshift.
+-#}
+{% macro surrogate_key(columns) -%}
+    md5(
+        {%- for column in columns %}
+        coalesce(cast({{ column }} as varchar), '_null_'){{ " || '|' ||" if not loop.last }}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
+
+{#- YYYYMMDD integer key of a date or timestamp (portable arithmetic). -#}
+{% macro date_key(expression) -%}
+    cast(
+        extract(year from {{ expression }}) * 10000
+        + extract(month from {{ expression }}) * 100
+        + extract(day from {{ expression }})
+        as integer
+    )
+{%- endmacro %}
+
+
+{#- The SCD2 open end as a timestamp literal (see var scd2_open_end). -#}
+{% macro scd2_open_end() -%}
+    cast('{{ var("scd2_open_end") }}' as timestamp)
+{%- endmacro %}
+
+
+{#- The lookback bound of an incremental model: max(column) in it minus n days. -#}
+{% macro lookback_bound(column, days) -%}
+    (select {{ dbt.dateadd('day', -1 * days, 'max(' ~ column ~ ')') }} from {{ this }})
+{%- endmacro %}

@@ -1,0 +1,89 @@
+"""Every model compiles for the redshift adapter without a cluster and parses as Redshift SQL.
+
+dbt needs a connection only to look up existing relations (is_incremental); that one
+lookup is replaced, once answering "no table yet" (full build) and once "the table
+exists" (incremental run), so that both branches of every model are checked.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from unittest import mock
+
+import pytest
+import sqlglot
+from dbt_harness import DBT_PROJECT_DIR, patched_environ
+
+pytestmark = pytest.mark.dbt
+
+#: Functions of the DuckDB dialect that must not leak into the Redshift SQL.
+DUCKDB_ONLY = ("read_blob", "read_csv", "read_json", "regexp_full_match", "try_strptime",
+               "try_cast", "string_split", "unnest", "regexp_extract_all")
+
+
+def compile_for_redshift(target_path: Path, incremental: bool) -> list[Path]:
+    from dbt.adapters.redshift import RedshiftAdapter
+    from dbt.cli.main import dbtRunner
+
+    def get_relation(self, database, schema, identifier, needs_information=False):
+        if not incremental:
+            return None
+        return self.Relation.create(database=database, schema=schema, identifier=identifier,
+                                    type="table")
+
+    cli = ["compile", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
+           str(DBT_PROJECT_DIR), "--target", "dev", "--no-populate-cache",
+           "--select", "resource_type:model", "--target-path", str(target_path),
+           "--log-path", str(target_path / "logs"), "--quiet"]
+    env = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "False", "DWH_ENVIRONMENT": "dev"}
+    with patched_environ(env), mock.patch.object(RedshiftAdapter, "get_relation", get_relation):
+        result = dbtRunner().invoke(cli)
+    assert result.success, result.exception
+    compiled = sorted((target_path / "compiled" / "ecommerce_dwh" / "models").rglob("*.sql"))
+    return [path for path in compiled if ".yml" not in str(path)]
+
+
+@pytest.mark.parametrize("incremental", [False, True], ids=["full", "incremental"])
+def test_models_compile_and_parse_as_redshift(tmp_path: Path, incremental: bool) -> None:
+    models = compile_for_redshift(tmp_path, incremental)
+    expected = {path.stem for path in (DBT_PROJECT_DIR / "models").rglob("*.sql")}
+    assert {path.stem for path in models} == expected
+    problems = []
+    for path in models:
+        sql = path.read_text()
+        try:
+            sqlglot.parse(sql, read="redshift", error_level=sqlglot.ErrorLevel.RAISE)
+        except sqlglot.errors.ParseError as error:
+            problems.append(f"{path.name}: {error}")
+        leaked = [f for f in DUCKDB_ONLY if re.search(rf"\b{f}\s*\(", sql, re.IGNORECASE)]
+        if leaked:
+            problems.append(f"{path.name}: DuckDB-only functions {leaked}")
+    assert not problems, "\n".join(problems)
+
+
+def test_spectrum_ddl_parses_as_redshift(tmp_path: Path) -> None:
+    """The external schema DDL the pipeline runs through the Redshift Data API."""
+    from dbt.cli.main import dbtRunner
+
+    statements: list[str] = []
+
+    def capture(event) -> None:
+        message = event.info.msg if hasattr(event, "info") else ""
+        if isinstance(message, str) and message.startswith("spectrum DDL: "):
+            statements.append(message.removeprefix("spectrum DDL: "))
+
+    args = ('{glue_database: ecommerce_dwh_dev_raw, raw_bucket: ecommerce-dwh-raw-dev,'
+            ' iam_role_arn: "arn:aws:iam::123456789012:role/spectrum", dry_run: true}')
+    cli = ["run-operation", "create_spectrum_schema", "--args", args,
+           "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+           "--target", "local", "--target-path", str(tmp_path), "--log-path", str(tmp_path)]
+    env = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+           "DWH_DUCKDB_PATH": str(tmp_path / "unused.duckdb")}
+    with patched_environ(env):
+        result = dbtRunner(callbacks=[capture]).invoke(cli)
+    assert result.success, result.exception
+    assert [s.split(" ")[:3] for s in statements] == [
+        ["create", "external", "schema"], ["create", "external", "table"]]
+    for statement in statements:
+        sqlglot.parse_one(statement, read="redshift")

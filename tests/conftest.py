@@ -1,4 +1,4 @@
-"""Fixtures shared by every test folder: a moto server process and Terraform runners.
+"""Fixtures shared by every test folder: a moto server process and clients for it.
 
 The moto server is a real process on a free loopback port (started once per test
 session, stopped by PID at the end); nothing here patches boto3 in-process.
@@ -6,10 +6,7 @@ session, stopped by PID at the end); nothing here patches boto3 in-process.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
@@ -20,8 +17,6 @@ from ecommerce_dwh.local.moto_server import (
     start_moto,
     stop_moto,
 )
-from ecommerce_dwh.settings import TERRAFORM_DIR
-from ecommerce_dwh.terraform import Terraform
 
 REGION = "us-east-2"
 
@@ -60,41 +55,6 @@ def boto3_client(aws_env: dict[str, str]) -> Callable[[str], object]:
             region_name=REGION,
             aws_access_key_id=MOTO_ACCESS_KEY,
             aws_secret_access_key=MOTO_SECRET_KEY,
-        )
-
-    return make
-
-
-def require_terraform() -> str:
-    """Path of the terraform CLI, or fail loudly: Terraform is a core path here."""
-    binary = shutil.which(os.environ.get("TERRAFORM_BIN", "terraform"))
-    if binary is None:
-        pytest.fail(
-            "terraform CLI not found on PATH (set TERRAFORM_BIN): the Terraform tests "
-            "cannot run without it",
-            pytrace=False,
-        )
-    return binary
-
-
-@pytest.fixture
-def terraform_factory(
-    tmp_path: Path, aws_env: dict[str, str]
-) -> Callable[..., Terraform]:
-    """``terraform_factory("local")`` -> a :class:`Terraform` for that environment.
-
-    Each runner gets its own TF_DATA_DIR under the test's tmp dir and moto's
-    credentials and endpoint, so that nothing touches a real account.
-    """
-    binary = require_terraform()
-
-    def make(environment: str, **extra_env: str) -> Terraform:
-        env = {**aws_env, "TF_VAR_aws_endpoint_url": aws_env["AWS_ENDPOINT_URL"], **extra_env}
-        return Terraform(
-            workdir=TERRAFORM_DIR / "environments" / environment,
-            data_dir=tmp_path / "tf" / environment / ".terraform",
-            env=env,
-            binary=binary,
         )
 
     return make

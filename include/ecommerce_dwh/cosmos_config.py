@@ -25,6 +25,13 @@ DBT_PROFILE_NAME = "ecommerce_dwh"
 MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
 
 _conn = f"conn.{AWS_CONN_ID}"
+_outputs = f"var.json.get('{INFRA_OUTPUTS_VARIABLE}', {{}})"
+
+
+def _output(name: str) -> str:
+    """Template of one Terraform output ('' where the environment has none, e.g. local)."""
+    return f"{{{{ {_outputs}.get('{name}', '') }}}}"
+
 
 #: Environment for every dbt invocation, rendered per task from the AWS connection
 #: and the Terraform outputs.
@@ -35,6 +42,10 @@ DBT_ENV: dict[str, str] = {
     "AWS_SECRET_ACCESS_KEY": f"{{{{ {_conn}.password or '' }}}}",
     "AWS_DEFAULT_REGION": f"{{{{ {_conn}.extra_dejson.get('region_name', 'us-east-2') }}}}",
     "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+    # Redshift Serverless targets (profiles.yml, IAM auth through the workgroup).
+    "DWH_REDSHIFT_WORKGROUP": _output("redshift_workgroup_name"),
+    "DWH_REDSHIFT_HOST": _output("redshift_endpoint_address"),
+    "DWH_REDSHIFT_DATABASE": _output("redshift_database_name"),
 }
 
 #: dbt vars: where the raw data is, from the outputs ``dwh_infrastructure`` saved.
@@ -62,6 +73,10 @@ EXECUTION_CONFIG = ExecutionConfig(
 RENDER_CONFIG = RenderConfig(
     load_method=LoadMode.DBT_MANIFEST,
     test_behavior=TestBehavior.AFTER_EACH,
+    # A test with several parents (relationships from the fact to a dimension) gets a
+    # task of its own after all of them; otherwise `dbt test --select dim_date` would
+    # run it before the fact exists.
+    should_detach_multiple_parents_tests=True,
 )
 
 OPERATOR_ARGS: dict[str, object] = {

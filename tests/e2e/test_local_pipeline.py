@@ -50,7 +50,7 @@ def test_each_day_lands_one_csv_per_table_and_a_manifest(two_days, infrastructur
     bucket = infrastructure["raw_bucket"]
     s3 = boto3_client("s3")
     for day in DAYS:
-        manifest = json.loads(s3_text(bucket, f"manifests/dt={day}/manifest.json"))
+        manifest = json.loads(s3_text(bucket, f"raw/_manifests/dt={day}/manifest.json"))
         for table in RAW_TABLES:
             listed = s3.list_objects_v2(Bucket=bucket, Prefix=f"raw/{table}/dt={day}/")
             keys = [obj["Key"] for obj in listed.get("Contents", [])]

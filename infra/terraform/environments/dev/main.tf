@@ -1,0 +1,85 @@
+# An AWS environment: data lake (S3 + KMS), IAM roles, Glue catalog and raw
+# crawler, Redshift Serverless, and monitoring. dev, staging and prod share
+# this file; sizes differ through the defaults in variables.tf.
+
+locals {
+  environment = "dev"
+
+  tags = {
+    Project     = var.name_prefix
+    Environment = local.environment
+    ManagedBy   = "terraform"
+  }
+}
+
+module "s3" {
+  source = "../../modules/s3"
+
+  name_prefix        = var.name_prefix
+  environment        = local.environment
+  bucket_name_suffix = var.bucket_name_suffix
+
+  raw_transition_to_ia_days          = var.raw_transition_to_ia_days
+  raw_transition_to_glacier_days     = var.raw_transition_to_glacier_days
+  noncurrent_version_expiration_days = var.noncurrent_version_expiration_days
+}
+
+module "iam" {
+  source = "../../modules/iam"
+
+  name_prefix                = var.name_prefix
+  environment                = local.environment
+  raw_bucket_arn             = module.s3.raw_bucket_arn
+  staging_bucket_arn         = module.s3.staging_bucket_arn
+  kms_key_arn                = module.s3.kms_key_arn
+  glue_raw_database_name     = module.glue.raw_database_name
+  glue_staging_database_name = module.glue.staging_database_name
+}
+
+module "glue" {
+  source = "../../modules/glue"
+
+  name_prefix      = var.name_prefix
+  environment      = local.environment
+  raw_bucket_name  = module.s3.raw_bucket_id
+  raw_tables       = var.raw_tables
+  crawler_role_arn = module.iam.glue_crawler_role_arn
+  crawler_schedule = var.crawler_schedule
+  kms_key_arn      = module.s3.kms_key_arn
+}
+
+module "redshift_serverless" {
+  source = "../../modules/redshift_serverless"
+
+  name_prefix    = var.name_prefix
+  environment    = local.environment
+  database_name  = var.redshift_database_name
+  admin_username = var.redshift_admin_username
+  iam_role_arns  = [module.iam.redshift_role_arn]
+  kms_key_arn    = module.s3.kms_key_arn
+
+  base_capacity      = var.redshift_base_capacity
+  max_capacity       = var.redshift_max_capacity
+  subnet_ids         = var.redshift_subnet_ids
+  security_group_ids = var.redshift_security_group_ids
+
+  usage_limit_rpu_hours     = var.redshift_usage_limit_rpu_hours
+  usage_limit_period        = var.redshift_usage_limit_period
+  usage_limit_breach_action = var.redshift_usage_limit_breach_action
+}
+
+module "monitoring" {
+  source = "../../modules/monitoring"
+
+  name_prefix   = var.name_prefix
+  environment   = local.environment
+  alert_email   = var.alert_email
+  crawler_names = [module.glue.raw_crawler_name]
+
+  redshift_workgroup_name      = "${var.name_prefix}-${local.environment}"
+  enable_redshift_alarms       = true
+  redshift_rpu_alarm_threshold = var.redshift_rpu_alarm_threshold
+
+  enable_cost_anomaly_detection = var.enable_cost_anomaly_detection
+  cost_anomaly_threshold_usd    = var.cost_anomaly_threshold_usd
+}

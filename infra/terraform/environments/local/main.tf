@@ -1,0 +1,63 @@
+# The laptop environment: the modules moto implements (S3, IAM, Glue, SNS,
+# CloudWatch, EventBridge, KMS), applied against the moto server. The warehouse
+# is a DuckDB file, so there is no redshift_serverless module here, and moto has
+# no Cost Explorer anomaly API, so that part of monitoring is switched off.
+
+locals {
+  environment = "local"
+
+  tags = {
+    Project     = var.name_prefix
+    Environment = local.environment
+    ManagedBy   = "terraform"
+  }
+}
+
+module "s3" {
+  source = "../../modules/s3"
+
+  name_prefix = var.name_prefix
+  environment = local.environment
+
+  # Disposable: destroy must succeed even after the DAGs wrote data.
+  force_destroy                   = true
+  kms_key_deletion_window_in_days = 7
+  # The moto endpoint is plain http, so a TLS-only policy would (rightly) deny
+  # every object request of the DAGs; moto also evaluates policy conditions
+  # without request context, so any conditional Deny denies everything.
+  attach_deny_insecure_transport_policy = false
+}
+
+module "glue" {
+  source = "../../modules/glue"
+
+  name_prefix      = var.name_prefix
+  environment      = local.environment
+  raw_bucket_name  = module.s3.raw_bucket_id
+  raw_tables       = var.raw_tables
+  crawler_role_arn = module.iam.glue_crawler_role_arn
+  kms_key_arn      = module.s3.kms_key_arn
+}
+
+module "iam" {
+  source = "../../modules/iam"
+
+  name_prefix                = var.name_prefix
+  environment                = local.environment
+  raw_bucket_arn             = module.s3.raw_bucket_arn
+  staging_bucket_arn         = module.s3.staging_bucket_arn
+  kms_key_arn                = module.s3.kms_key_arn
+  glue_raw_database_name     = module.glue.raw_database_name
+  glue_staging_database_name = module.glue.staging_database_name
+}
+
+module "monitoring" {
+  source = "../../modules/monitoring"
+
+  name_prefix                     = var.name_prefix
+  environment                     = local.environment
+  crawler_names                   = [module.glue.raw_crawler_name]
+  kms_key_deletion_window_in_days = 7
+
+  enable_cost_anomaly_detection = false
+}

@@ -1,0 +1,49 @@
+output "environment" {
+  description = "Environment name."
+  value       = local.environment
+}
+
+output "region" {
+  description = "AWS region of every resource."
+  value       = var.region
+}
+
+output "raw_bucket" {
+  description = "Raw (bronze) bucket: dwh_ingest writes s3://<raw_bucket>/raw/<table>/dt=YYYY-MM-DD/."
+  value       = module.s3.raw_bucket_id
+}
+
+output "staging_bucket" {
+  description = "Staging (silver) bucket."
+  value       = module.s3.staging_bucket_id
+}
+
+output "logs_bucket" {
+  description = "Bucket that receives S3 server access logs."
+  value       = module.s3.logs_bucket_id
+}
+
+output "glue_raw_database" {
+  description = "Glue database the raw crawler fills."
+  value       = module.glue.raw_database_name
+}
+
+output "glue_staging_database" {
+  description = "Glue staging database."
+  value       = module.glue.staging_database_name
+}
+
+output "raw_crawler_name" {
+  description = "Glue crawler over the raw tables (no schedule: dwh_ingest starts it)."
+  value       = module.glue.raw_crawler_name
+}
+
+output "alerts_topic_arn" {
+  description = "SNS topic for pipeline alerts."
+  value       = module.monitoring.sns_topic_arn
+}
+
+output "kms_key_arn" {
+  description = "KMS key of the raw and staging buckets."
+  value       = module.s3.kms_key_arn
+}

@@ -1,0 +1,23 @@
+variable "aws_endpoint_url" {
+  description = "Endpoint of an AWS emulator (the moto server, e.g. http://127.0.0.1:5000) used for every service; null: real AWS."
+  type        = string
+  default     = null
+}
+
+variable "region" {
+  description = "AWS region."
+  type        = string
+  default     = "us-east-2"
+}
+
+variable "name_prefix" {
+  description = "Prefix of every resource name."
+  type        = string
+  default     = "ecommerce-dwh"
+}
+
+variable "raw_tables" {
+  description = "Raw tables the crawler has one S3 target for."
+  type        = list(string)
+  default     = ["customers", "products", "orders", "order_items"]
+}

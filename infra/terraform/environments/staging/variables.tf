@@ -1,0 +1,131 @@
+variable "aws_endpoint_url" {
+  description = "Endpoint of an AWS emulator (e.g. a moto server) used for every service; null (default): real AWS."
+  type        = string
+  default     = null
+}
+
+variable "region" {
+  description = "AWS region."
+  type        = string
+  default     = "us-east-2"
+}
+
+variable "name_prefix" {
+  description = "Prefix of every resource name."
+  type        = string
+  default     = "ecommerce-dwh"
+}
+
+variable "bucket_name_suffix" {
+  description = "Optional suffix (e.g. the account id) appended to bucket names to make them globally unique."
+  type        = string
+  default     = ""
+}
+
+variable "raw_tables" {
+  description = "Raw tables the crawler has one S3 target for."
+  type        = list(string)
+  default     = ["customers", "products", "orders", "order_items"]
+}
+
+variable "crawler_schedule" {
+  description = "Cron schedule of the raw crawler; null: on demand (dwh_ingest starts it)."
+  type        = string
+  default     = null
+}
+
+variable "alert_email" {
+  description = "E-mail address subscribed to the alerts topic (null: none)."
+  type        = string
+  default     = null
+}
+
+variable "redshift_database_name" {
+  description = "First database of the Redshift Serverless namespace."
+  type        = string
+  default     = "dev"
+}
+
+variable "redshift_admin_username" {
+  description = "Redshift admin user (its password is managed by Secrets Manager)."
+  type        = string
+  default     = "dwh_admin"
+}
+
+variable "redshift_base_capacity" {
+  description = "Base RPUs of the workgroup."
+  type        = number
+  default     = 8
+}
+
+variable "redshift_max_capacity" {
+  description = "Maximum RPUs the workgroup may scale to (null: unbounded)."
+  type        = number
+  default     = 32
+}
+
+variable "redshift_usage_limit_rpu_hours" {
+  description = "RPU-hours per redshift_usage_limit_period before the breach action."
+  type        = number
+  default     = 48
+}
+
+variable "redshift_usage_limit_period" {
+  description = "Period of the usage limit: daily, weekly or monthly."
+  type        = string
+  default     = "daily"
+}
+
+variable "redshift_usage_limit_breach_action" {
+  description = "Action when the usage limit is reached: log, emit-metric or deactivate."
+  type        = string
+  default     = "deactivate"
+}
+
+variable "redshift_rpu_alarm_threshold" {
+  description = "RPU level that, sustained for 15 minutes, raises the Redshift alarm."
+  type        = number
+  default     = 24
+}
+
+variable "redshift_subnet_ids" {
+  description = "Subnets of the workgroup (empty: the default VPC)."
+  type        = list(string)
+  default     = []
+}
+
+variable "redshift_security_group_ids" {
+  description = "Security groups of the workgroup (empty: the VPC default)."
+  type        = list(string)
+  default     = []
+}
+
+variable "enable_cost_anomaly_detection" {
+  description = "Create the Cost Anomaly Detection monitor and its SNS subscription."
+  type        = bool
+  default     = true
+}
+
+variable "cost_anomaly_threshold_usd" {
+  description = "Absolute cost impact (USD) that triggers an anomaly alert."
+  type        = number
+  default     = 10
+}
+
+variable "raw_transition_to_ia_days" {
+  description = "Days before raw objects move to STANDARD_IA."
+  type        = number
+  default     = 30
+}
+
+variable "raw_transition_to_glacier_days" {
+  description = "Days before raw objects move to GLACIER."
+  type        = number
+  default     = 90
+}
+
+variable "noncurrent_version_expiration_days" {
+  description = "Days before noncurrent object versions are deleted."
+  type        = number
+  default     = 30
+}

@@ -1,0 +1,19 @@
+output "redshift_role_arn" {
+  description = "ARN of the role Redshift Serverless assumes (null when not created)."
+  value       = try(aws_iam_role.redshift[0].arn, null)
+}
+
+output "redshift_role_name" {
+  description = "Name of the Redshift role (null when not created)."
+  value       = try(aws_iam_role.redshift[0].name, null)
+}
+
+output "glue_crawler_role_arn" {
+  description = "ARN of the role the Glue crawler assumes (null when not created)."
+  value       = try(aws_iam_role.glue_crawler[0].arn, null)
+}
+
+output "glue_crawler_role_name" {
+  description = "Name of the Glue crawler role (null when not created)."
+  value       = try(aws_iam_role.glue_crawler[0].name, null)
+}

@@ -1,0 +1,34 @@
+"""``environments/bootstrap`` applied to moto: the state bucket and the lock table exist."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from .conftest import BOOTSTRAP_BUCKET, BOOTSTRAP_TABLE, SlowApplies
+
+pytestmark = pytest.mark.terraform
+
+
+def test_bootstrap_creates_the_state_backend(
+    slow_applies: SlowApplies, boto3_client: Callable[[str], Any]
+) -> None:
+    stack = slow_applies.bootstrap.result(timeout=600)
+    assert stack.outputs["state_bucket"] == BOOTSTRAP_BUCKET
+    assert stack.outputs["lock_table"] == BOOTSTRAP_TABLE
+    s3 = boto3_client("s3")
+    assert s3.get_bucket_versioning(Bucket=BOOTSTRAP_BUCKET)["Status"] == "Enabled"
+    rule = s3.get_bucket_encryption(Bucket=BOOTSTRAP_BUCKET)["ServerSideEncryptionConfiguration"]
+    default = rule["Rules"][0]["ApplyServerSideEncryptionByDefault"]
+    assert default == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": stack.outputs["kms_key_arn"]}
+    block = s3.get_public_access_block(Bucket=BOOTSTRAP_BUCKET)["PublicAccessBlockConfiguration"]
+    assert all(block.values()), block
+    dynamodb = boto3_client("dynamodb")
+    table = dynamodb.describe_table(TableName=BOOTSTRAP_TABLE)["Table"]
+    assert table["KeySchema"] == [{"AttributeName": "LockID", "KeyType": "HASH"}]
+    assert table["SSEDescription"]["Status"] == "ENABLED"
+    backups = dynamodb.describe_continuous_backups(TableName=BOOTSTRAP_TABLE)
+    pitr = backups["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
+    assert pitr["PointInTimeRecoveryStatus"] == "ENABLED"

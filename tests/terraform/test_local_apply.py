@@ -1,0 +1,154 @@
+"""``environments/local`` applied to a real moto server: what the outputs name exists.
+
+One apply (started in the background by ``slow_applies``) serves every test here;
+the last test destroys it. The resource prefix is ``ecommerce-dwh-tftest`` so that
+nothing collides with a default-named local environment on the same server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from ecommerce_dwh.settings import RAW_TABLES
+
+from .conftest import LOCAL_OUTPUTS, TEST_PREFIX, AppliedStack, SlowApplies
+
+pytestmark = pytest.mark.terraform
+
+
+@pytest.fixture(scope="module")
+def stack(slow_applies: SlowApplies) -> AppliedStack:
+    """The applied local environment (waits for the background apply)."""
+    return slow_applies.local.result(timeout=600)
+
+
+@pytest.fixture
+def clients(boto3_client: Callable[[str], Any]) -> Callable[[str], Any]:
+    return boto3_client
+
+
+def test_outputs_are_the_contract(stack: AppliedStack) -> None:
+    out = stack.outputs
+    assert out.keys() >= LOCAL_OUTPUTS, f"missing outputs: {LOCAL_OUTPUTS - out.keys()}"
+    assert out["environment"] == "local"
+    assert out["region"] == "us-east-2"
+    assert out["raw_bucket"] == f"{TEST_PREFIX}-raw-local"
+    assert out["staging_bucket"] == f"{TEST_PREFIX}-staging-local"
+    assert out["logs_bucket"] == f"{TEST_PREFIX}-logs-local"
+    assert out["glue_raw_database"] == "ecommerce_dwh_tftest_raw_local"
+    assert out["glue_staging_database"] == "ecommerce_dwh_tftest_staging_local"
+    assert out["raw_crawler_name"] == f"{TEST_PREFIX}-raw-crawler-local"
+    print(f"\nlocal created {len(stack.created)} resources:\n  " + "\n  ".join(stack.created))
+
+
+def test_buckets(stack: AppliedStack, clients: Callable[[str], Any]) -> None:
+    s3 = clients("s3")
+    out = stack.outputs
+    kms_key_arn = out["kms_key_arn"]
+    for name in (out["raw_bucket"], out["staging_bucket"], out["logs_bucket"]):
+        s3.head_bucket(Bucket=name)
+        assert s3.get_bucket_versioning(Bucket=name)["Status"] == "Enabled"
+        block = s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
+        assert all(block.values()), block
+        assert s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"]
+    for name in (out["raw_bucket"], out["staging_bucket"]):
+        rule = s3.get_bucket_encryption(Bucket=name)["ServerSideEncryptionConfiguration"]["Rules"][
+            0
+        ]
+        default = rule["ApplyServerSideEncryptionByDefault"]
+        assert default["SSEAlgorithm"] == "aws:kms"
+        assert default["KMSMasterKeyID"] == kms_key_arn
+        logging = s3.get_bucket_logging(Bucket=name)["LoggingEnabled"]
+        assert logging["TargetBucket"] == out["logs_bucket"]
+    # S3 delivers server access logs only to SSE-S3 buckets.
+    rule = s3.get_bucket_encryption(Bucket=out["logs_bucket"])["ServerSideEncryptionConfiguration"]
+    assert rule["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    transitions = s3.get_bucket_lifecycle_configuration(Bucket=out["raw_bucket"])["Rules"][0]
+    assert [t["StorageClass"] for t in transitions["Transitions"]] == ["STANDARD_IA", "GLACIER"]
+
+
+def test_raw_bucket_takes_the_ingest_writes(
+    stack: AppliedStack, clients: Callable[[str], Any]
+) -> None:
+    """What dwh_ingest does: put a partition file, read it back (no policy in the way)."""
+    s3 = clients("s3")
+    bucket = stack.outputs["raw_bucket"]
+    key = "raw/orders/dt=2024-01-01/orders.csv"
+    s3.put_object(Bucket=bucket, Key=key, Body=b"order_id\n1\n")
+    assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == b"order_id\n1\n"
+
+
+def test_kms_key(stack: AppliedStack, clients: Callable[[str], Any]) -> None:
+    kms = clients("kms")
+    meta = kms.describe_key(KeyId=stack.outputs["kms_key_arn"])["KeyMetadata"]
+    assert meta["KeyState"] == "Enabled"
+    assert kms.get_key_rotation_status(KeyId=meta["KeyId"])["KeyRotationEnabled"]
+
+
+def test_glue_catalog_and_crawler(stack: AppliedStack, clients: Callable[[str], Any]) -> None:
+    glue = clients("glue")
+    out = stack.outputs
+    glue.get_database(Name=out["glue_raw_database"])
+    glue.get_database(Name=out["glue_staging_database"])
+    crawler = glue.get_crawler(Name=out["raw_crawler_name"])["Crawler"]
+    paths = sorted(t["Path"] for t in crawler["Targets"]["S3Targets"])
+    assert paths == sorted(f"s3://{out['raw_bucket']}/raw/{t}/" for t in RAW_TABLES)
+    assert crawler["DatabaseName"] == out["glue_raw_database"]
+    assert "Schedule" not in crawler or not crawler["Schedule"].get("ScheduleExpression")
+    assert crawler["Role"].endswith(f"role/{TEST_PREFIX}-glue-local")
+    assert crawler["CrawlerSecurityConfiguration"] == f"{TEST_PREFIX}-local"
+
+
+def test_iam_roles(stack: AppliedStack, clients: Callable[[str], Any]) -> None:
+    iam = clients("iam")
+    for role in (f"{TEST_PREFIX}-glue-local", f"{TEST_PREFIX}-redshift-local"):
+        assert iam.get_role(RoleName=role)["Role"]["RoleName"] == role
+        assert iam.list_role_policies(RoleName=role)["PolicyNames"]
+
+
+def test_alerts_topic_and_alarms(stack: AppliedStack, clients: Callable[[str], Any]) -> None:
+    topic_arn = stack.outputs["alerts_topic_arn"]
+    attrs = clients("sns").get_topic_attributes(TopicArn=topic_arn)["Attributes"]
+    assert attrs["KmsMasterKeyId"]
+    assert "events.amazonaws.com" in attrs["Policy"]
+    rule = clients("events").describe_rule(Name=f"{TEST_PREFIX}-local-crawler-failed")
+    assert stack.outputs["raw_crawler_name"] in rule["EventPattern"]
+    targets = clients("events").list_targets_by_rule(Rule=rule["Name"])["Targets"]
+    assert [t["Arn"] for t in targets] == [topic_arn]
+    alarms = clients("cloudwatch").describe_alarms(AlarmNamePrefix=TEST_PREFIX)["MetricAlarms"]
+    assert [a["AlarmActions"] for a in alarms] == [[topic_arn]]
+    clients("cloudwatch").get_dashboard(DashboardName=f"{TEST_PREFIX}-local")
+
+
+def test_second_plan_is_a_no_op(stack: AppliedStack) -> None:
+    plan = stack.tf.plan(stack.home / "again.tfplan")
+    assert not plan.has_changes, f"second plan not empty: {plan}\n{plan.update}{plan.replace}"
+
+
+def test_destroy_removes_everything(stack: AppliedStack, clients: Callable[[str], Any]) -> None:
+    """Last test of the module: plan -destroy, apply it, and check through boto3."""
+    out = stack.outputs
+    plan_file = stack.home / "destroy.tfplan"
+    # The previous test refreshed the state a moment ago: skip a second refresh.
+    args = ("plan", "-destroy", "-refresh=false", "-input=false", "-no-color")
+    stack.tf.run(*args, f"-out={plan_file}")
+    plan = stack.tf.show_plan(plan_file)
+    assert len(plan.delete) == len(stack.created)
+    stack.tf.apply(plan_file)
+
+    existing = {b["Name"] for b in clients("s3").list_buckets()["Buckets"]}
+    assert not existing & {out["raw_bucket"], out["staging_bucket"], out["logs_bucket"]}
+    glue = clients("glue")
+    databases = {d["Name"] for d in glue.get_databases()["DatabaseList"]}
+    assert not databases & {out["glue_raw_database"], out["glue_staging_database"]}
+    assert out["raw_crawler_name"] not in glue.list_crawlers()["CrawlerNames"]
+    topics = {t["TopicArn"] for t in clients("sns").list_topics()["Topics"]}
+    assert out["alerts_topic_arn"] not in topics
+    key = clients("kms").describe_key(KeyId=out["kms_key_arn"])["KeyMetadata"]
+    assert key["KeyState"] == "PendingDeletion"
+    roles = {r["RoleName"] for r in clients("iam").list_roles()["Roles"]}
+    assert not {r for r in roles if r.startswith(TEST_PREFIX)}
+    assert stack.tf.output() == {}

@@ -1,16 +1,23 @@
 """
 ### dwh_ingest: land one day of shop data in the raw zone and crawl it
 
-For the run's logical date (one day: scheduled runs cover the day that just ended), generates the shop's extracts (customers,
-products, orders, order_items, plus a ground-truth manifest), replaces that day's
-partitions under `s3://<raw bucket>/raw/<table>/dt=YYYY-MM-DD/`, starts the Glue
-crawler that Terraform defines and waits for its crawl. Success updates the
+For the run's logical date (a scheduled run covers the day that just ended),
+generates the shop's extracts (customers, products, orders, order_items, plus a
+ground-truth manifest), replaces that day's partitions under
+`s3://<raw bucket>/raw/<table>/dt=YYYY-MM-DD/`, starts the Glue crawler that
+Terraform defines and waits for its crawl. Success updates the
 `ecommerce_dwh_raw_landed` Asset, which schedules `dwh_transform`.
 
 Needs: `dwh_infrastructure` applied (its outputs in the `dwh_infra_outputs`
 Variable) and the `aws_default` connection.
 
-Rerunning a day replaces that day's files, so clearing a run is safe.
+The history starts at `DWH_START_DATE` (default 2024-01-01): that day carries the
+initial customers and products, and a day before it is refused.
+
+**Rerun or backfill.** Rerunning a day replaces that day's files, so clearing a run
+is safe. For a range of days: Trigger → Backfill in the UI, or
+`airflow backfill create --dag-id dwh_ingest --from-date … --to-date …`; each landed
+day triggers `dwh_transform`.
 """
 
 from __future__ import annotations
@@ -44,16 +51,19 @@ OUTPUTS = "var.json.dwh_infra_outputs"
     params={
         "orders_per_day": Param(
             200, type="integer", minimum=1, maximum=5_000_000,
-            title="Orders per day", description="How many orders the generated day has.",
+            title="Orders per day",
+            description="How many orders the generated day has (1 to 5,000,000).",
         ),
         "seed": Param(
-            42, type="integer", minimum=0,
-            title="Seed", description="Same seed and day give byte-identical files.",
+            42, type="integer", minimum=0, maximum=2**32 - 1,
+            title="Seed",
+            description="Generator seed, 0 to 4294967295. The same seed and day give "
+            "byte-identical files.",
         ),
         "bad_row_rate": Param(
             0.0, type="number", minimum=0.0, maximum=0.5,
             title="Bad-row rate",
-            description="Share of extra malformed rows injected (0 = clean data).",
+            description="Share of extra malformed rows injected, 0 to 0.5 (0 = clean data).",
         ),
     },
 )
@@ -64,6 +74,7 @@ def dwh_ingest() -> None:
             seed=params["seed"],
             orders_per_day=params["orders_per_day"],
             bad_row_rate=params["bad_row_rate"],
+            epoch=START_DATE.date(),
         )
         return ingest.generate_and_land(logical_date.date(), bucket, config)
 

@@ -7,7 +7,8 @@ everything downstream of it. The warehouse is DuckDB in local mode and Redshift
 Serverless on AWS; dbt reads the raw partitions that `dwh_ingest` landed.
 
 Scheduled on the `ecommerce_dwh_raw_landed` Asset: every landed day triggers it.
-Trigger it by hand to rebuild from what is already in S3.
+Trigger it by hand to rebuild from what is already in S3. Clear a failed task with
+*Downstream* to retry it; to reload days, backfill `dwh_ingest`, not this DAG.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ecommerce_dwh.dag_defaults import DEFAULT_ARGS, START_DATE
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
+    max_active_tasks=cosmos_config.MAX_ACTIVE_DBT_TASKS,
     doc_md=__doc__,
     tags=["ecommerce-dwh", "dbt", "transform"],
     default_args=DEFAULT_ARGS,

@@ -5,6 +5,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh || exit $?
+# The UI tests drive Debian's Chromium (installed with apt when missing).
+scripts/setup_browser.sh || exit $?
 # checkov lives in its own venv (its botocore pin conflicts with Airflow's).
 scripts/checkov.sh --install >/dev/null || exit $?
 

@@ -65,6 +65,10 @@ PROFILE_CONFIG = ProfileConfig(
     profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
 )
 
+#: DuckDB takes one writer at a time (a second dbt process fails to lock the file);
+#: Redshift runs models side by side.
+MAX_ACTIVE_DBT_TASKS = 1 if get_settings().is_local else 8
+
 EXECUTION_CONFIG = ExecutionConfig(
     execution_mode=ExecutionMode.LOCAL,
     invocation_mode=InvocationMode.DBT_RUNNER,

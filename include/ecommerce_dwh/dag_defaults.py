@@ -1,8 +1,12 @@
 """Defaults every DAG of the project shares: owner, retries with backoff, alerts.
 
-Two timings can be shortened through the environment (read at parse time, no
-network): ``DWH_RETRY_DELAY_SECONDS`` and ``DWH_CRAWLER_TIMEOUT_SECONDS``. The
-fault-injection tests use them so that a retry or a hung crawler takes seconds.
+Read from the environment at parse time (no network):
+
+* ``DWH_START_DATE`` (default 2024-01-01): the first day of the shop's history. It is
+  the DAGs' ``start_date`` *and* the generator's epoch, the day the initial customers
+  and products appear, so a warehouse loaded from its start date is always complete.
+* ``DWH_RETRY_DELAY_SECONDS`` and ``DWH_CRAWLER_TIMEOUT_SECONDS``: the fault tests
+  shorten them so that a retry or a hung crawler takes seconds.
 """
 
 from __future__ import annotations
@@ -31,5 +35,7 @@ DEFAULT_ARGS: dict[str, object] = {
     "on_failure_callback": [failure_notifier()],
 }
 
-#: The first day of generated history (the generator's epoch).
-START_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+#: The first day of history: the DAGs' start date and the generator's epoch.
+START_DATE = dt.datetime.combine(
+    dt.date.fromisoformat(os.environ.get("DWH_START_DATE", "2024-01-01")), dt.time(), dt.UTC
+)

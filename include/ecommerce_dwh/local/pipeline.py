@@ -61,6 +61,9 @@ def run_pipeline(options: RunOptions) -> list:
     else:
         _say(f"moto server  : {endpoint} (already running, reused)")
     env = local_environment(state_dir, endpoint)
+    # The history starts at the first day run here: the DAGs' start date and the
+    # generator's epoch (so the first day carries the initial customers and products).
+    env["DWH_START_DATE"] = options.start.isoformat()
     try:
         step = time.monotonic()
         airflow_cli.run(["db", "migrate"], env, log_dir / "airflow-db-migrate.log")

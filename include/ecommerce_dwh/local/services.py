@@ -24,6 +24,11 @@ def pid_dir(env: Mapping[str, str]) -> Path:
 def start_airflow(env: Mapping[str, str], api_port: int = DEFAULT_API_PORT,
                   timeout: float = 120) -> dict[str, int]:
     """Migrate the DB, start every component, wait for the API; return PIDs by component."""
+    env = dict(env)
+    # Task processes report to the api-server's execution API: tell them where it is
+    # (Airflow assumes port 8080).
+    env.setdefault("AIRFLOW__CORE__EXECUTION_API_SERVER_URL",
+                   f"http://127.0.0.1:{api_port}/execution/")
     home = Path(env["AIRFLOW_HOME"])
     airflow_cli.run(["db", "migrate"], env, home / "logs" / "db-migrate.log")
     pids: dict[str, int] = {}

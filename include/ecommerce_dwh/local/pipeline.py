@@ -103,7 +103,5 @@ def _summary(options: RunOptions, env: dict, found: list, endpoint: str) -> None
     _say("")
     _say("Open it:   .venv/bin/python -c \"import duckdb; "
          f"print(duckdb.connect('{duckdb_path}').sql('show all tables'))\"")
-    if not options.keep_moto:
-        _say("           (staging views read S3: rerun with KEEP_MOTO=1 to query them later)")
     _say("Airflow UI: make airflow, then http://localhost:8080 (user admin, password in "
          f"{env['AIRFLOW_HOME']}/simple_auth_manager_passwords.json.generated)")

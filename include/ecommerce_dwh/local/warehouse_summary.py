@@ -21,7 +21,8 @@ class Relation:
 def relations(duckdb_path: Path, moto_endpoint: str | None) -> list[Relation]:
     """Row counts of every table and view of the DuckDB warehouse.
 
-    Staging views read S3, so the moto server's filesystem is registered when given.
+    The base models copy the raw files into tables, so only a view defined straight
+    over S3 would need the moto server; its filesystem is registered when given.
     """
     import duckdb
 

@@ -8,8 +8,3 @@ from airflow.sdk import Asset
 RAW_LANDED = Asset(
     name="ecommerce_dwh_raw_landed", uri="dwh://ecommerce/raw", group="ecommerce_dwh"
 )
-
-#: The warehouse marts were rebuilt and tested.
-MARTS_PUBLISHED = Asset(
-    name="ecommerce_dwh_marts_published", uri="dwh://ecommerce/marts", group="ecommerce_dwh"
-)

@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 from gen_helpers import EPOCH
 
 from ecommerce_dwh.generator import GeneratorConfig, generate_day
 
-ROOT = Path(__file__).resolve().parents[2]
-MOTO = Path(sys.executable).with_name("moto_server")
-
 
 def _env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "include"),
-                                                      env.get("PYTHONPATH")]))
     env.update(extra)
     return env
 
@@ -72,37 +64,10 @@ def test_help_lists_every_option():
         assert option in proc.stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def moto_endpoint():
-    if not MOTO.exists():
-        pytest.skip("moto_server is not installed in this environment")
-    port = _free_port()
-    proc = subprocess.Popen([str(MOTO), "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("moto_server did not start") from None
-                time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+def moto_endpoint(moto_server) -> str:
+    """The session's moto server process (tests/conftest.py)."""
+    return moto_server.endpoint_url
 
 
 def _aws_env(url: str) -> dict[str, str]:

@@ -43,7 +43,8 @@ OUTPUTS = "var.json.dwh_infra_outputs"
     # (`airflow dags test dwh_ingest 2024-01-05`, or the UI's logical date) lands that day.
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
     start_date=START_DATE,
-    catchup=False,
+    # Unpaused with a start date in the past, it lands every missed day, oldest first.
+    catchup=True,
     max_active_runs=1,
     doc_md=__doc__,
     tags=["ecommerce-dwh", "ingest", "s3", "glue"],

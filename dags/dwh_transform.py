@@ -6,19 +6,28 @@ model, each followed by its tests, in dependency order, so a failing test stops
 everything downstream of it. The warehouse is DuckDB in local mode and Redshift
 Serverless on AWS; dbt reads the raw partitions that `dwh_ingest` landed.
 
-Scheduled on the `ecommerce_dwh_raw_landed` Asset: every landed day triggers it.
+On Redshift the first task, `ensure_spectrum_schema`, creates the Spectrum external
+schema over the Glue raw database (Redshift Data API, Serverless `workgroup_name`); in
+local mode there is no workgroup and it only logs so. When every model and test has
+passed, `publish_marts` updates the `ecommerce_dwh_marts` Asset: a failing test leaves
+it untouched, so nothing scheduled on the marts sees data that failed its checks.
+
+Scheduled on the `ecommerce_dwh_raw_landed` Asset: every landed day triggers it (days
+landed while a transform runs are taken together by the next one).
 Trigger it by hand to rebuild from what is already in S3. Clear a failed task with
 *Downstream* to retry it; to reload days, backfill `dwh_ingest`, not this DAG.
 """
 
 from __future__ import annotations
 
-from airflow.sdk import dag
+from airflow.providers.standard.operators.empty import EmptyOperator
+from airflow.sdk import Variable, chain, dag, task
 from cosmos import DbtTaskGroup
 
 from ecommerce_dwh import cosmos_config
-from ecommerce_dwh.assets import RAW_LANDED
+from ecommerce_dwh.assets import MARTS_PUBLISHED, RAW_LANDED
 from ecommerce_dwh.dag_defaults import DEFAULT_ARGS, START_DATE
+from ecommerce_dwh.settings import AWS_CONN_ID, INFRA_OUTPUTS_VARIABLE
 
 
 @dag(
@@ -33,7 +42,17 @@ from ecommerce_dwh.dag_defaults import DEFAULT_ARGS, START_DATE
     default_args=DEFAULT_ARGS,
 )
 def dwh_transform() -> None:
-    DbtTaskGroup(
+    @task
+    def ensure_spectrum_schema() -> list[str]:
+        from airflow.providers.amazon.aws.hooks.redshift_data import RedshiftDataHook
+
+        from ecommerce_dwh import spectrum
+
+        outputs = Variable.get(INFRA_OUTPUTS_VARIABLE, deserialize_json=True)
+        client = RedshiftDataHook(aws_conn_id=AWS_CONN_ID).conn
+        return spectrum.ensure_external_schema(client, outputs)
+
+    dbt = DbtTaskGroup(
         group_id="dbt",
         project_config=cosmos_config.PROJECT_CONFIG,
         profile_config=cosmos_config.PROFILE_CONFIG,
@@ -41,6 +60,8 @@ def dwh_transform() -> None:
         render_config=cosmos_config.RENDER_CONFIG,
         operator_args=cosmos_config.OPERATOR_ARGS,
     )
+    publish_marts = EmptyOperator(task_id="publish_marts", outlets=[MARTS_PUBLISHED])
+    chain(ensure_spectrum_schema(), dbt, publish_marts)
 
 
 dwh_transform()

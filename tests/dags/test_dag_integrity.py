@@ -45,6 +45,11 @@ _PARSE_OFFLINE = textwrap.dedent(
             "params": {k: dict(v.schema) | {"description": v.description}
                        for k, v in dag.params.items()},
             "tasks": [t.task_id for t in dag.tasks],
+            "catchup": dag.catchup,
+            "max_active_runs": dag.max_active_runs,
+            "upstream": {t.task_id: sorted(t.upstream_task_ids) for t in dag.tasks},
+            "outlets": {t.task_id: [getattr(o, "name", str(o)) for o in t.outlets]
+                        for t in dag.tasks if t.outlets},
         }
     print("@@RESULT@@" + json.dumps({"errors": {k: str(v) for k, v in bag.import_errors.items()},
                                      "dags": dags}, default=str))
@@ -117,3 +122,22 @@ def test_transform_renders_one_task_per_staging_model(parsed: dict) -> None:
         model = f"stg_ecommerce__{table}"
         assert f"dbt.{model}.run" in tasks, tasks
         assert f"dbt.{model}.test" in tasks, tasks
+
+
+def test_ingest_catches_up_one_day_at_a_time(parsed: dict) -> None:
+    ingest = parsed["dags"]["dwh_ingest"]
+    assert ingest["catchup"] is True
+    assert ingest["max_active_runs"] == 1
+    assert ingest["outlets"] == {"wait_for_crawler": ["ecommerce_dwh_raw_landed"]}
+
+
+def test_transform_ensures_spectrum_first_and_publishes_marts_last(parsed: dict) -> None:
+    transform = parsed["dags"]["dwh_transform"]
+    upstream = transform["upstream"]
+    dbt_tasks = [t for t in transform["tasks"] if t.startswith("dbt.")]
+    roots = [t for t in dbt_tasks if not any(u.startswith("dbt.") for u in upstream[t])]
+    assert roots and all(upstream[t] == ["ensure_spectrum_schema"] for t in roots), roots
+    has_downstream = {u for t in dbt_tasks for u in upstream[t]}
+    leaves = {t for t in dbt_tasks if t not in has_downstream}
+    assert set(upstream["publish_marts"]) == leaves
+    assert transform["outlets"] == {"publish_marts": ["ecommerce_dwh_marts"]}

@@ -60,30 +60,3 @@ def test_models_compile_and_parse_as_redshift(tmp_path: Path, incremental: bool)
         if leaked:
             problems.append(f"{path.name}: DuckDB-only functions {leaked}")
     assert not problems, "\n".join(problems)
-
-
-def test_spectrum_ddl_parses_as_redshift(tmp_path: Path) -> None:
-    """The external schema DDL the pipeline runs through the Redshift Data API."""
-    from dbt.cli.main import dbtRunner
-
-    statements: list[str] = []
-
-    def capture(event) -> None:
-        message = event.info.msg if hasattr(event, "info") else ""
-        if isinstance(message, str) and message.startswith("spectrum DDL: "):
-            statements.append(message.removeprefix("spectrum DDL: "))
-
-    args = ('{glue_database: ecommerce_dwh_dev_raw, raw_bucket: ecommerce-dwh-raw-dev,'
-            ' iam_role_arn: "arn:aws:iam::123456789012:role/spectrum", dry_run: true}')
-    cli = ["run-operation", "create_spectrum_schema", "--args", args,
-           "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-           "--target", "local", "--target-path", str(tmp_path), "--log-path", str(tmp_path)]
-    env = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-           "DWH_DUCKDB_PATH": str(tmp_path / "unused.duckdb")}
-    with patched_environ(env):
-        result = dbtRunner(callbacks=[capture]).invoke(cli)
-    assert result.success, result.exception
-    assert [s.split(" ")[:3] for s in statements] == [
-        ["create", "external", "schema"], ["create", "external", "table"]]
-    for statement in statements:
-        sqlglot.parse_one(statement, read="redshift")

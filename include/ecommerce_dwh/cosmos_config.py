@@ -11,6 +11,8 @@ Connection details reach dbt as environment variables rendered from the
 
 from __future__ import annotations
 
+import os
+
 from cosmos import ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
@@ -69,9 +71,16 @@ PROFILE_CONFIG = ProfileConfig(
 #: Redshift runs models side by side.
 MAX_ACTIVE_DBT_TASKS = 1 if get_settings().is_local else 8
 
+#: How Cosmos runs dbt: one ``dbt`` invocation per task (``local``) through dbtRunner in
+#: the worker's process (``dbt_runner``). ``benchmarks/bench_transform.py`` compares the
+#: alternatives by setting these two variables (``subprocess``; ``watcher``: one
+#: ``dbt build`` whose progress per-model sensor tasks follow); see its README section.
+EXECUTION_MODE = ExecutionMode(os.environ.get("DWH_COSMOS_EXECUTION_MODE", "local"))
+INVOCATION_MODE = InvocationMode(os.environ.get("DWH_COSMOS_INVOCATION_MODE", "dbt_runner"))
+
 EXECUTION_CONFIG = ExecutionConfig(
-    execution_mode=ExecutionMode.LOCAL,
-    invocation_mode=InvocationMode.DBT_RUNNER,
+    execution_mode=EXECUTION_MODE,
+    invocation_mode=INVOCATION_MODE,
 )
 
 RENDER_CONFIG = RenderConfig(
@@ -87,4 +96,7 @@ OPERATOR_ARGS: dict[str, object] = {
     "env": DBT_ENV,
     "vars": DBT_VARS,
     "install_deps": False,
+    # No Airflow Asset per dbt model: the DAG publishes one Asset for the marts once
+    # every model and test passed (publish_marts), which is what consumers schedule on.
+    "emit_datasets": False,
 }

@@ -54,10 +54,14 @@ def generate_and_land(
         "keys": landed,
         "rows": {table: tables[table]["rows"] for table in tables},
         "good_rows": {table: tables[table]["good_rows"] for table in tables},
+        "bad_rows": {table: {kind: n for kind, n in tables[table]["bad_rows"].items() if n}
+                     for table in tables},
         "bad_rows_total": manifest["bad_rows_total"],
         "order_items_line_amount_usd": manifest["order_items_line_amount_usd"],
     }
-    log.info("landed %s in s3://%s: %s", day, bucket, summary["rows"])
+    log.info("landed %s in s3://%s: rows %s", day, bucket, summary["rows"])
+    log.info("bad rows injected on %s: %d in all; by table and kind %s (dbt quarantines "
+             "each with its reason)", day, summary["bad_rows_total"], summary["bad_rows"])
     return summary
 
 

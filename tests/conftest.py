@@ -43,7 +43,7 @@ def aws_env(moto_server: MotoServer) -> dict[str, str]:
     }
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def boto3_client(aws_env: dict[str, str]) -> Callable[[str], object]:
     """``boto3_client("s3")``: a client for the moto server."""
     import boto3

@@ -3,24 +3,29 @@ to the session's moto server; DAGs run with ``airflow dags test`` (real Airflow)
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from e2e_timeline import DAYS, ORDERS_PER_DAY, SEED
 
 from ecommerce_dwh.local import airflow_cli
 from ecommerce_dwh.local.environment import local_environment
 from ecommerce_dwh.local.moto_server import MotoServer
 
 
+@dataclasses.dataclass(frozen=True)
 class LocalAirflow:
     """The project's Airflow, as ``make run`` drives it, in a temporary state folder."""
 
-    def __init__(self, state_dir: Path, env: dict[str, str]) -> None:
-        self.state_dir = state_dir
-        self.env = env
-        self.log_dir = state_dir / "logs"
+    state_dir: Path
+    env: dict[str, str]
+
+    @property
+    def log_dir(self) -> Path:
+        return self.state_dir / "logs"
 
     def dags_test(
         self, dag_id: str, day: str, conf: dict | None = None
@@ -29,6 +34,20 @@ class LocalAirflow:
         return airflow_cli.dags_test(
             dag_id, day, self.env, self.log_dir, conf=json.dumps(conf) if conf else None
         )
+
+    def dags_test_failing(self, dag_id: str, day: str, conf: dict | None = None) -> str:
+        """Run one DAG for ``day`` that must end failed; return its log."""
+        with pytest.raises(airflow_cli.AirflowCommandFailed):
+            self.dags_test(dag_id, day, conf)
+        return self.run_log(dag_id, day)
+
+    def run_log(self, dag_id: str, day: str) -> str:
+        """The log of the last ``dags test`` of ``dag_id`` for ``day``."""
+        return (self.log_dir / f"{dag_id}-{day}.log").read_text()
+
+    def with_env(self, **changes: str) -> LocalAirflow:
+        """The same Airflow (home, database, DuckDB) with some environment changed."""
+        return dataclasses.replace(self, env={**self.env, **changes})
 
     def cli(self, *args: str) -> str:
         """Run an ``airflow`` command and return its output."""
@@ -77,3 +96,16 @@ def s3_text(boto3_client: Callable[[str], object]) -> Callable[[str, str], str]:
         return s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()
 
     return read
+
+
+@pytest.fixture(scope="session")
+def two_days(local_airflow: LocalAirflow, infrastructure: dict) -> dict[str, float]:
+    """Ingest and transform two consecutive days; return each run's seconds."""
+    seconds = {}
+    for day in DAYS:
+        ingest = local_airflow.dags_test("dwh_ingest", day,
+                                         {"orders_per_day": ORDERS_PER_DAY, "seed": SEED})
+        transform = local_airflow.dags_test("dwh_transform", day)
+        seconds[f"ingest {day}"] = ingest.seconds
+        seconds[f"transform {day}"] = transform.seconds
+    return seconds

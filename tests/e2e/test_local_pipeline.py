@@ -9,29 +9,15 @@ import io
 import json
 
 import pytest
+from e2e_timeline import DAYS
 
 from ecommerce_dwh.local.warehouse_summary import relations
 from ecommerce_dwh.settings import RAW_TABLES
 
 pytestmark = pytest.mark.e2e
 
-DAYS = ("2024-01-01", "2024-01-02")
-ORDERS_PER_DAY = 60
 KEYS = {"customers": "customer_id", "products": "product_id", "orders": "order_id",
         "order_items": "order_item_id"}
-
-
-@pytest.fixture(scope="module")
-def two_days(local_airflow, infrastructure) -> dict[str, float]:
-    """Ingest and transform two consecutive days; return each run's seconds."""
-    seconds = {}
-    for day in DAYS:
-        ingest = local_airflow.dags_test("dwh_ingest", day,
-                                         {"orders_per_day": ORDERS_PER_DAY, "seed": 7})
-        transform = local_airflow.dags_test("dwh_transform", day)
-        seconds[f"ingest {day}"] = ingest.seconds
-        seconds[f"transform {day}"] = transform.seconds
-    return seconds
 
 
 def test_infrastructure_outputs_name_real_resources(infrastructure, boto3_client) -> None:

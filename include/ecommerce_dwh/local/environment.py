@@ -29,15 +29,19 @@ TELEMETRY_OFF: dict[str, str] = {
 }
 
 
-def aws_connection_uri(endpoint_url: str, region: str = "us-east-2") -> str:
-    """The ``aws_default`` connection as JSON, pointing at the moto server."""
+def aws_connection_uri(
+    endpoint_url: str, region: str = "us-east-2", config_kwargs: dict | None = None
+) -> str:
+    """The ``aws_default`` connection as JSON, pointing at the moto server.
+
+    ``config_kwargs`` go to botocore's ``Config`` (e.g. retries) through the extra.
+    """
+    extra: dict = {"region_name": region, "endpoint_url": endpoint_url}
+    if config_kwargs:
+        extra["config_kwargs"] = config_kwargs
     return json.dumps(
-        {
-            "conn_type": "aws",
-            "login": MOTO_ACCESS_KEY,
-            "password": MOTO_SECRET_KEY,
-            "extra": {"region_name": region, "endpoint_url": endpoint_url},
-        }
+        {"conn_type": "aws", "login": MOTO_ACCESS_KEY, "password": MOTO_SECRET_KEY,
+         "extra": extra}
     )
 
 

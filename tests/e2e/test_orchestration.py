@@ -1,0 +1,297 @@
+"""Orchestration under real Airflow runs (``airflow dags test``) against the moto server
+process and DuckDB: reruns are idempotent, a two-week backfill reconciles exactly with
+the generator's manifests, bad rows are quarantined and reported, and faults (the S3
+endpoint gone mid-upload, a crawler that never finishes, a failing dbt test) end in a
+retry that lands the day whole or in an alert read back through SQS.
+
+The fixtures run in timeline order (each takes the previous one): day 2 rerun twice,
+days 3-14 (day 14 with bad rows), day 15 with the upload fault, day 16 with the hung
+crawler, then a transform that meets a corrupted dimension.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from decimal import Decimal
+from urllib.parse import urlparse
+
+import pytest
+from e2e_timeline import (
+    DAYS,
+    ORDERS_PER_DAY,
+    SEED,
+    AlertInbox,
+    day,
+    fact_expectation,
+    manifests,
+    marts_snapshot,
+    query,
+)
+from fault_proxy import FaultProxy
+
+from ecommerce_dwh.local.environment import aws_connection_uri
+from ecommerce_dwh.local.moto_server import set_transition
+from ecommerce_dwh.settings import RAW_TABLES
+
+pytestmark = pytest.mark.e2e
+
+CONF = {"orders_per_day": ORDERS_PER_DAY, "seed": SEED}
+BACKFILL_DAYS = [day(n) for n in range(3, 15)]
+BAD_DAY = day(14)
+BAD_ROW_RATE = 0.05
+UPLOAD_FAULT_DAY = day(15)
+CRAWLER_FAULT_DAY = day(16)
+
+
+def started(log: str, task_id: str) -> int:
+    """How many times ``dags test`` started ``task_id`` (a retry starts it again)."""
+    return log.count(f"[DAG TEST] starting task_id={task_id} ")
+
+
+# --- the timeline ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reruns(local_airflow, two_days) -> list[dict]:
+    """Marts after day 2's first run, then after each of two identical reruns."""
+    snapshots = [marts_snapshot(local_airflow.duckdb_path)]
+    for _ in range(2):
+        local_airflow.dags_test("dwh_ingest", DAYS[1], CONF)
+        local_airflow.dags_test("dwh_transform", DAYS[1])
+        snapshots.append(marts_snapshot(local_airflow.duckdb_path))
+    return snapshots
+
+
+@pytest.fixture(scope="module")
+def backfill(local_airflow, reruns) -> dict[str, str]:
+    """Days 3-14 through dwh_ingest, one run per day as catchup creates them; the last
+    has bad rows. One transform then takes them together, as queued Asset events do."""
+    for one_day in BACKFILL_DAYS:
+        conf = CONF | {"bad_row_rate": BAD_ROW_RATE} if one_day == BAD_DAY else CONF
+        local_airflow.dags_test("dwh_ingest", one_day, conf)
+    local_airflow.dags_test("dwh_transform", BAD_DAY)
+    return {"ingest": local_airflow.run_log("dwh_ingest", BAD_DAY),
+            "transform": local_airflow.run_log("dwh_transform", BAD_DAY)}
+
+
+@pytest.fixture(scope="module")
+def alerts(infrastructure, boto3_client) -> AlertInbox:
+    return AlertInbox(boto3_client("sqs"), boto3_client("sns"),
+                      infrastructure["alerts_topic_arn"])
+
+
+@pytest.fixture(scope="module")
+def upload_fault(local_airflow, backfill, alerts, moto_server) -> dict:
+    """Day 15 lands while the S3 endpoint goes away after the first file of the day.
+
+    botocore may not retry on its own here (one attempt), so what recovers the day is
+    Airflow's task retry, 6 s later, when the endpoint is back."""
+    alerts.drain(0)
+    proxy = FaultProxy(target_port=urlparse(moto_server.endpoint_url).port,
+                       trip_after=2, down_seconds=4).start()
+    try:
+        airflow = local_airflow.with_env(
+            AIRFLOW_CONN_AWS_DEFAULT=aws_connection_uri(
+                proxy.endpoint_url, config_kwargs={"retries": {"total_max_attempts": 1}}),
+            DWH_RETRY_DELAY_SECONDS="6",
+        )
+        airflow.dags_test("dwh_ingest", UPLOAD_FAULT_DAY, CONF)
+    finally:
+        proxy.stop()
+    return {"log": local_airflow.run_log("dwh_ingest", UPLOAD_FAULT_DAY),
+            "outages": list(proxy.outages), "alerts": alerts.drain(3)}
+
+
+@pytest.fixture(scope="module")
+def crawler_hang(local_airflow, upload_fault, alerts, moto_server, infrastructure,
+                 boto3_client) -> dict:
+    """Day 16 lands, but its crawl never finishes: the poll times out after 6 s."""
+    set_transition(moto_server.endpoint_url, "glue::crawl",
+                   {"progression": "manual", "times": 10**9})
+    try:
+        airflow = local_airflow.with_env(DWH_CRAWLER_TIMEOUT_SECONDS="6")
+        log = airflow.dags_test_failing("dwh_ingest", CRAWLER_FAULT_DAY, CONF)
+        received = alerts.drain(5)
+    finally:
+        set_transition(moto_server.endpoint_url, "glue::crawl",
+                       {"progression": "time", "seconds": 1})
+        glue = boto3_client("glue")
+        deadline = time.monotonic() + 60
+        while glue.get_crawler(Name=infrastructure["raw_crawler_name"])["Crawler"][
+                "State"] != "READY":
+            assert time.monotonic() < deadline, "the crawler never came back to READY"
+            time.sleep(1)
+    return {"log": log, "alerts": received}
+
+
+@pytest.fixture(scope="module")
+def dbt_failure(local_airflow, crawler_hang, alerts) -> dict:
+    """A transform meets a corrupted dimension (two current rows for one customer, as a
+    bad manual fix would leave): its SCD2 test fails after the dimension's run."""
+    import duckdb
+
+    path = local_airflow.duckdb_path
+    before = marts_snapshot(path)
+    con = duckdb.connect(str(path))
+    try:
+        for n in (1, 2):
+            con.execute(
+                "insert into marts.dim_customers select * replace "
+                f"('e2e-corrupt-{n}' as customer_sk, -1 as customer_id) "
+                "from marts.dim_customers where is_current limit 1")
+    finally:
+        con.close()
+    try:
+        log = local_airflow.dags_test_failing("dwh_transform", CRAWLER_FAULT_DAY)
+        received = alerts.drain(5)
+        after = marts_snapshot(path)
+    finally:
+        con = duckdb.connect(str(path))
+        con.execute("delete from marts.dim_customers where customer_id = -1")
+        con.close()
+    return {"log": log, "alerts": received, "before": before, "after": after}
+
+
+# --- idempotency -------------------------------------------------------------------
+
+
+def test_rerunning_a_day_leaves_the_marts_identical(reruns) -> None:
+    first, second, third = reruns
+    assert first["fact_order_items"]["rows"] > 0
+    assert second == first
+    assert third == first
+
+
+def test_rerunning_a_day_replaces_its_files(reruns, infrastructure, boto3_client) -> None:
+    s3 = boto3_client("s3")
+    for table in RAW_TABLES:
+        listed = s3.list_objects_v2(Bucket=infrastructure["raw_bucket"],
+                                    Prefix=f"raw/{table}/dt={DAYS[1]}/")
+        assert [o["Key"] for o in listed["Contents"]] == [
+            f"raw/{table}/dt={DAYS[1]}/{table}.csv"]
+
+
+# --- backfill ----------------------------------------------------------------------
+
+
+def test_backfill_fact_totals_equal_the_manifests(backfill, local_airflow, infrastructure,
+                                                  boto3_client) -> None:
+    landed = manifests(boto3_client("s3"), infrastructure["raw_bucket"])
+    fourteen = [landed[day(n)] for n in range(1, 15)]
+    rows, amount = fact_expectation(fourteen)
+    assert query(local_airflow.duckdb_path,
+                 "select count(*), sum(line_amount_usd) from marts.fact_order_items"
+                 ) == [(rows, amount)]
+    assert rows > 14 * ORDERS_PER_DAY
+
+
+def test_backfill_scd2_rows_equal_the_generated_changes(backfill, local_airflow,
+                                                        infrastructure, boto3_client) -> None:
+    landed = manifests(boto3_client("s3"), infrastructure["raw_bucket"])
+    fourteen = [landed[day(n)] for n in range(1, 15)]
+    for table, dim, key in (("customers", "dim_customers", "customer_id"),
+                            ("products", "dim_products", "product_id")):
+        new = sum(m["new_rows"][table] for m in fourteen)
+        changes = sum(m["scd2_changes"][table] for m in fourteen)
+        assert changes > 0, f"the generator made no {table} changes in 14 days"
+        assert query(local_airflow.duckdb_path,
+                     f"select count(*), count(distinct {key}), count(*) filter (is_current)"
+                     f" from marts.{dim}") == [(new + changes, new, new)], dim
+
+
+# --- bad input ---------------------------------------------------------------------
+
+
+def test_bad_rows_are_quarantined_per_table_as_the_manifest_counts(
+        backfill, local_airflow, infrastructure, boto3_client) -> None:
+    manifest = manifests(boto3_client("s3"), infrastructure["raw_bucket"])[BAD_DAY]
+    assert manifest["bad_rows_total"] > 0
+    quarantined = Counter(dict(query(
+        local_airflow.duckdb_path,
+        "select source_table, count(*) from staging.stg_ecommerce__quarantine"
+        f" where load_date = '{BAD_DAY}' group by all")))
+    expected = Counter({table: sum(stats["bad_rows"].values())
+                        for table, stats in manifest["tables"].items()
+                        if sum(stats["bad_rows"].values())})
+    assert quarantined == expected
+    reasons = query(local_airflow.duckdb_path,
+                    "select count(*) filter (quarantine_reason is null or raw_line is null)"
+                    " from staging.stg_ecommerce__quarantine")
+    assert reasons == [(0,)], "every quarantined row keeps its line and its reason"
+
+
+def test_bad_day_good_rows_all_load(backfill, local_airflow, infrastructure,
+                                    boto3_client) -> None:
+    manifest = manifests(boto3_client("s3"), infrastructure["raw_bucket"])[BAD_DAY]
+    for table in RAW_TABLES:
+        loaded = query(local_airflow.duckdb_path,
+                       f"select count(*), count(*) filter (quarantine_reason is null)"
+                       f" from staging.base_ecommerce__{table} where load_date = '{BAD_DAY}'")
+        stats = manifest["tables"][table]
+        assert loaded == [(stats["rows"], stats["good_rows"])], table
+
+
+def test_bad_day_run_reports_the_numbers(backfill, infrastructure, boto3_client) -> None:
+    manifest = manifests(boto3_client("s3"), infrastructure["raw_bucket"])[BAD_DAY]
+    assert (f"bad rows injected on {BAD_DAY}: {manifest['bad_rows_total']} in all"
+            in backfill["ingest"])
+    # The transform's reconciliation tests ran and passed on that day.
+    for test_task in ("dbt.audit_load_reconciliation.test",
+                      "dbt.audit_fact_reconciliation.test"):
+        assert started(backfill["transform"], test_task) == 1, test_task
+
+
+# --- faults ------------------------------------------------------------------------
+
+
+def test_upload_cut_mid_day_is_retried_and_the_day_lands_whole(
+        upload_fault, infrastructure, boto3_client) -> None:
+    assert len(upload_fault["outages"]) == 1, "the endpoint never went down"
+    assert started(upload_fault["log"], "land_raw_day") == 2
+    s3 = boto3_client("s3")
+    bucket = infrastructure["raw_bucket"]
+    manifest = manifests(s3, bucket)[UPLOAD_FAULT_DAY]
+    for table in RAW_TABLES:
+        prefix = f"raw/{table}/dt={UPLOAD_FAULT_DAY}/"
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix=prefix)["Contents"]]
+        assert keys == [f"{prefix}{table}.csv"]
+        body = s3.get_object(Bucket=bucket, Key=keys[0])["Body"].read()
+        assert hashlib.sha256(body).hexdigest() == manifest["tables"][table]["sha256"], table
+    assert upload_fault["alerts"] == [], "a task that recovered on retry must not alert"
+
+
+def test_hung_crawler_times_out_and_alerts(crawler_hang) -> None:
+    log = crawler_hang["log"]
+    assert started(log, "wait_for_crawler") == 1, "a sensor timeout is not retried"
+    assert "AirflowSensorTimeout" in log or "timed out" in log.lower()
+    [alert] = crawler_hang["alerts"]
+    assert alert["subject"] == "[ecommerce-dwh] dwh_ingest.wait_for_crawler failed"
+    for line in ("DAG:          dwh_ingest", "Task:         wait_for_crawler",
+                 f"Logical date: {CRAWLER_FAULT_DAY}", "Log:          http"):
+        assert line in alert["message"], alert["message"]
+
+
+def test_failing_dbt_test_stops_downstream_marts_and_alerts(dbt_failure, infrastructure,
+                                                             boto3_client) -> None:
+    log = dbt_failure["log"]
+    assert started(log, "dbt.dim_customers.run") == 1
+    assert started(log, "dbt.dim_customers.test") == 3  # the first try and two retries
+    for downstream in ("dbt.fact_order_items.run", "dbt.rpt_customer_lifetime_value.run",
+                       "dbt.rpt_daily_revenue_by_category.run", "publish_marts"):
+        assert started(log, downstream) == 0, downstream
+    before, after = dbt_failure["before"], dbt_failure["after"]
+    for mart in ("fact_order_items", "rpt_customer_lifetime_value",
+                 "rpt_daily_revenue_by_category"):
+        assert after[mart] == before[mart], f"{mart} was rebuilt on failed data"
+    # Days 15 and 16 are landed but not in the fact: it still holds days 1-14 exactly.
+    landed = manifests(boto3_client("s3"), infrastructure["raw_bucket"])
+    assert {UPLOAD_FAULT_DAY, CRAWLER_FAULT_DAY} <= set(landed)
+    rows, amount = fact_expectation([landed[day(n)] for n in range(1, 15)])
+    assert (after["fact_order_items"]["rows"], after["fact_order_items"]["line_amount_usd"]
+            ) == (rows, Decimal(amount))
+    [alert] = dbt_failure["alerts"]
+    assert alert["subject"] == "[ecommerce-dwh] dwh_transform.dbt.dim_customers.test failed"
+    assert f"Logical date: {CRAWLER_FAULT_DAY}" in alert["message"]
+    assert "Log:          http" in alert["message"]

@@ -83,9 +83,13 @@ EXECUTION_CONFIG = ExecutionConfig(
     invocation_mode=INVOCATION_MODE,
 )
 
+#: Tests as their own task after each model (``after_each``), or ``build``: one
+#: ``dbt build`` task per model that runs the model and then its tests.
+TEST_BEHAVIOR = TestBehavior(os.environ.get("DWH_COSMOS_TEST_BEHAVIOR", "after_each"))
+
 RENDER_CONFIG = RenderConfig(
     load_method=LoadMode.DBT_MANIFEST,
-    test_behavior=TestBehavior.AFTER_EACH,
+    test_behavior=TEST_BEHAVIOR,
     # A test with several parents (relationships from the fact to a dimension) gets a
     # task of its own after all of them; otherwise `dbt test --select dim_date` would
     # run it before the fact exists.

@@ -1,0 +1,177 @@
+#!/usr/bin/env python
+"""The transform DAG against a plain ``dbt build``, and day 30 against day 1.
+
+    .venv/bin/python benchmarks/bench_transform.py                 # ~10 min
+    .venv/bin/python benchmarks/bench_transform.py --modes local:dbt_runner --history-days 0
+
+Everything runs for real on this machine: a moto server process holds the raw bucket,
+each DAG run is ``airflow dags test dwh_transform`` (Cosmos, DuckDB, dbt reading S3
+through s3fs) and each plain run is ``dbt build`` of the same project, same data, same
+S3 endpoint, in a child process. Terraform is not needed: the bucket is created
+directly and the outputs the DAG reads come from ``AIRFLOW_VAR_DWH_INFRA_OUTPUTS``.
+
+1. Cosmos modes (goal: DAG <= 1.5x plain). One generated day in S3; for each mode
+   (``DWH_COSMOS_EXECUTION_MODE:DWH_COSMOS_INVOCATION_MODE[:DWH_COSMOS_TEST_BEHAVIOR]``)
+   a from-scratch warehouse
+   built by the DAG, with a plain ``dbt build`` of its own fresh warehouse right before
+   it (side by side, so load on the machine hits both alike). Ratio = DAG / plain.
+2. Incremental cost (goal: day 30 <= 1.3x day 1). One warehouse, default mode: the
+   DAG's run for day 1 (the first load), an untimed run after days 2-29 have landed
+   (the catch-up), then the run after day 30 landed. The same three steps with plain
+   ``dbt build`` on a second warehouse show how much of the growth is dbt's own.
+
+The DAG times are ``airflow dags test`` wall times, which include starting the Airflow
+CLI (printed once as "airflow CLI start"); dbt's times include its start-up and parse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+try:
+    import ecommerce_dwh  # noqa: F401
+except ImportError:  # a checkout without `pip install -e .`
+    sys.path.insert(0, str(ROOT / "include"))
+
+from ecommerce_dwh import lake  # noqa: E402
+from ecommerce_dwh.generator import GeneratorConfig, generate_day  # noqa: E402
+from ecommerce_dwh.local import airflow_cli  # noqa: E402
+from ecommerce_dwh.local.environment import local_environment  # noqa: E402
+from ecommerce_dwh.local.moto_server import (  # noqa: E402
+    MOTO_ACCESS_KEY,
+    MOTO_SECRET_KEY,
+    start_moto,
+    stop_moto,
+)
+from ecommerce_dwh.settings import DBT_PROJECT_DIR  # noqa: E402
+
+EPOCH = dt.date(2024, 1, 1)
+BUCKET = "ecommerce-dwh-raw-bench"
+RATIO_GOAL, INCREMENTAL_GOAL = 1.5, 1.3
+
+
+class Bench:
+    def __init__(self, work: Path, orders_per_day: int) -> None:
+        self.work = work
+        self.moto = start_moto(work / "moto")
+        self.config = GeneratorConfig(seed=42, orders_per_day=orders_per_day, epoch=EPOCH)
+        import boto3
+
+        self.s3 = boto3.client("s3", endpoint_url=self.moto.endpoint_url, region_name="us-east-2",
+                               aws_access_key_id=MOTO_ACCESS_KEY,
+                               aws_secret_access_key=MOTO_SECRET_KEY)
+        self.s3.create_bucket(Bucket=BUCKET,
+                              CreateBucketConfiguration={"LocationConstraint": "us-east-2"})
+        outputs = {"environment": "local", "raw_bucket": BUCKET}
+        self.env = local_environment(work / "state", self.moto.endpoint_url)
+        self.env["AIRFLOW_VAR_DWH_INFRA_OUTPUTS"] = json.dumps(outputs)
+        self.log_dir = work / "logs"
+        started = time.perf_counter()
+        airflow_cli.run(["db", "migrate"], self.env, self.log_dir / "migrate.log")
+        print(f"airflow db migrate: {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        airflow_cli.run(["version"], self.env, self.log_dir / "version.log")
+        print(f"airflow CLI start: {time.perf_counter() - started:.1f} s")
+
+    def close(self) -> None:
+        stop_moto(self.work / "moto")
+
+    def land(self, day: dt.date) -> None:
+        out = self.work / "gen" / day.isoformat()
+        result = generate_day(day, self.config, out)
+        lake.land_day(self.s3, BUCKET, day, result.files, result.manifest_path)
+
+    def dag(self, day: dt.date, warehouse: str, mode: str = "local:dbt_runner") -> float:
+        execution, invocation, *tests = mode.split(":")
+        env = {**self.env, "DWH_DUCKDB_PATH": str(self.work / f"{warehouse}.duckdb"),
+               "DWH_COSMOS_EXECUTION_MODE": execution, "DWH_COSMOS_INVOCATION_MODE": invocation,
+               "DWH_COSMOS_TEST_BEHAVIOR": tests[0] if tests else "after_each"}
+        log_dir = self.log_dir / warehouse
+        return airflow_cli.dags_test("dwh_transform", day.isoformat(), env, log_dir).seconds
+
+    def plain(self, warehouse: str) -> float:
+        target = self.work / "dbt-target" / warehouse
+        cmd = [str(Path(sys.executable).with_name("dbt")), "build",
+               "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+               "--target", "local", "--target-path", str(target), "--log-path", str(target),
+               "--vars", json.dumps({"raw_bucket": BUCKET})]
+        env = {**self.env, "DWH_DUCKDB_PATH": str(self.work / f"{warehouse}.duckdb"),
+               "DWH_AWS_ENDPOINT_URL": self.moto.endpoint_url,
+               "AWS_ACCESS_KEY_ID": MOTO_ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": MOTO_SECRET_KEY}
+        started = time.perf_counter()
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+        seconds = time.perf_counter() - started
+        if proc.returncode != 0:
+            sys.exit(f"dbt build ({warehouse}) failed:\n{proc.stdout[-3000:]}")
+        return seconds
+
+
+def compare_modes(bench: Bench, modes: list[str]) -> None:
+    print("\n1. transform DAG vs plain dbt build, one day, from scratch "
+          f"(goal <= {RATIO_GOAL}x)")
+    print(f"{'mode':<24}{'DAG s':>8}{'plain s':>9}{'ratio':>8}  goal")
+    for mode in modes:
+        name = mode.replace(":", "-")
+        plain = bench.plain(f"plain-{name}")
+        try:
+            dag = bench.dag(EPOCH, f"dag-{name}", mode)
+        except airflow_cli.AirflowCommandFailed as error:
+            print(f"{mode:<24}  failed: {str(error).splitlines()[0]}")
+            continue
+        verdict = "met" if dag / plain <= RATIO_GOAL else "MISSED"
+        print(f"{mode:<24}{dag:>8.1f}{plain:>9.1f}{dag / plain:>7.2f}x  {verdict}", flush=True)
+
+
+def incremental(bench: Bench, history_days: int) -> None:
+    print(f"\n2. day {history_days} vs day 1, one warehouse each "
+          f"(goal <= {INCREMENTAL_GOAL}x)")
+    last = EPOCH + dt.timedelta(days=history_days - 1)
+    day1 = {"DAG": bench.dag(EPOCH, "incr-dag"), "plain": bench.plain("incr-plain")}
+    for n in range(1, history_days - 1):
+        bench.land(EPOCH + dt.timedelta(days=n))
+    bench.dag(last - dt.timedelta(days=1), "incr-dag")  # catch-up, untimed
+    bench.plain("incr-plain")
+    bench.land(last)
+    dayn = {"DAG": bench.dag(last, "incr-dag"), "plain": bench.plain("incr-plain")}
+    print(f"{'':<8}{'day 1 s':>9}{f'day {history_days} s':>10}{'ratio':>8}  goal")
+    for kind in ("DAG", "plain"):
+        ratio = dayn[kind] / day1[kind]
+        verdict = "met" if ratio <= INCREMENTAL_GOAL else "MISSED"
+        print(f"{kind:<8}{day1[kind]:>9.1f}{dayn[kind]:>10.1f}{ratio:>7.2f}x  {verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders-per-day", type=int, default=200)
+    parser.add_argument("--modes", default="local:dbt_runner,local:subprocess,watcher:dbt_runner,"
+                        "local:dbt_runner:build",
+                        help="comma-separated EXECUTION:INVOCATION[:TEST_BEHAVIOR]")
+    parser.add_argument("--history-days", type=int, default=30,
+                        help="the incremental part's last day (0 skips that part)")
+    args = parser.parse_args()
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+    with tempfile.TemporaryDirectory(prefix="bench-transform-") as tmp:
+        bench = Bench(Path(tmp), args.orders_per_day)
+        try:
+            bench.land(EPOCH)
+            print(f"{args.orders_per_day} orders/day; 2 cores; machine load "
+                  f"{os.getloadavg()[0]:.1f}")
+            if args.modes:
+                compare_modes(bench, args.modes.split(","))
+            if args.history_days > 1:
+                incremental(bench, args.history_days)
+        finally:
+            bench.close()
+
+
+if __name__ == "__main__":
+    main()

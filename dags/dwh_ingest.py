@@ -29,7 +29,12 @@ from airflow.sdk.bases.sensor import PokeReturnValue
 from airflow.timetables.interval import CronDataIntervalTimetable
 
 from ecommerce_dwh.assets import RAW_LANDED
-from ecommerce_dwh.dag_defaults import CRAWLER_TIMEOUT, DEFAULT_ARGS, START_DATE
+from ecommerce_dwh.dag_defaults import (
+    CRAWLER_POKE_INTERVAL,
+    CRAWLER_TIMEOUT,
+    DEFAULT_ARGS,
+    START_DATE,
+)
 
 OUTPUTS = "var.json.dwh_infra_outputs"
 
@@ -89,8 +94,8 @@ def dwh_ingest() -> None:
         return ingest.start_crawler(name)
 
     # Our own poll, not the provider's GlueCrawlerSensor: see ecommerce_dwh.crawler.
-    @task.sensor(poke_interval=2, timeout=CRAWLER_TIMEOUT.total_seconds(), mode="poke",
-                 outlets=[RAW_LANDED])
+    @task.sensor(poke_interval=CRAWLER_POKE_INTERVAL.total_seconds(),
+                 timeout=CRAWLER_TIMEOUT.total_seconds(), mode="poke", outlets=[RAW_LANDED])
     def wait_for_crawler(name: str, started_after: str) -> PokeReturnValue:
         from ecommerce_dwh import ingest
 

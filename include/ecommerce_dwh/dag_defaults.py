@@ -7,6 +7,8 @@ Read from the environment at parse time (no network):
   and products appear, so a warehouse loaded from its start date is always complete.
 * ``DWH_RETRY_DELAY_SECONDS`` and ``DWH_CRAWLER_TIMEOUT_SECONDS``: the fault tests
   shorten them so that a retry or a hung crawler takes seconds.
+* ``DWH_CRAWLER_POKE_SECONDS`` (default 30): how often the crawler poll asks Glue; a
+  real crawl takes minutes, a moto crawl seconds, so local mode sets 2.
 """
 
 from __future__ import annotations
@@ -23,6 +25,11 @@ RETRY_DELAY = dt.timedelta(seconds=float(os.environ.get("DWH_RETRY_DELAY_SECONDS
 #: How long the ingest DAG waits for a Glue crawl before failing (and alerting).
 CRAWLER_TIMEOUT = dt.timedelta(
     seconds=float(os.environ.get("DWH_CRAWLER_TIMEOUT_SECONDS", str(30 * 60)))
+)
+
+#: How often the ingest DAG asks Glue whether the crawl has finished.
+CRAWLER_POKE_INTERVAL = dt.timedelta(
+    seconds=float(os.environ.get("DWH_CRAWLER_POKE_SECONDS", "30"))
 )
 
 DEFAULT_ARGS: dict[str, object] = {

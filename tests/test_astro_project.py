@@ -81,6 +81,10 @@ def test_local_connection_points_at_the_compose_moto_service() -> None:
     init = " ".join(compose["services"]["moto-init"]["command"])
     assert f"http://{host}:{port}/moto-api/state-manager/set-transition" in init
     assert "glue::crawl" in init
+    # The local crawler poll interval of `make run`, for the containers that parse and
+    # run the DAGs.
+    for service in ("scheduler", "dag-processor"):
+        assert compose["services"][service]["environment"]["DWH_CRAWLER_POKE_SECONDS"] == "2"
     # moto's documented dummy keys are the only credentials in the repository.
     assert conns["aws_default"]["conn_login"] == "testing"
 

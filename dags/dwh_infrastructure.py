@@ -1,7 +1,9 @@
 """
 ### dwh_infrastructure: plan and apply the Terraform of one environment
 
-Runs the real `terraform` CLI on `infra/terraform/environments/<environment>`:
+Runs the real `terraform` CLI on the environment's root module
+(`infra/terraform/environments/aws` with `<environment>.tfvars` and
+`<environment>.backend.hcl` for dev, staging and prod; `environments/local` for local):
 **init → plan** (saved plan file, summary in the task log) **→ apply of that plan
 file → outputs saved** in the Airflow Variable `dwh_infra_outputs`, where
 `dwh_ingest` and `dwh_transform` read bucket, crawler and warehouse names.
@@ -38,7 +40,7 @@ from ecommerce_dwh.settings import ENVIRONMENTS, INFRA_OUTPUTS_VARIABLE, get_set
             type="string",
             enum=list(ENVIRONMENTS),
             title="Environment",
-            description="Terraform environment under infra/terraform/environments/.",
+            description="local (moto), or dev/staging/prod (infra/terraform/environments/aws).",
         ),
         "action": Param(
             "apply",

@@ -90,9 +90,12 @@ PY
   fi
 fi
 
-tf() { # tf <stack> <terraform args...>
-  local stack="$1"; shift
-  TF_DATA_DIR="$STATE_DIR/$stack/.terraform" "$TERRAFORM" -chdir="$TF_ROOT/environments/$stack" "$@"
+# tf <stack> <terraform args...>: the bootstrap root, or an AWS environment, which is
+# the aws root with the environment's own working data (so its backend stays its own).
+tf() {
+  local stack="$1" root=aws; shift
+  [[ "$stack" == bootstrap ]] && root=bootstrap
+  TF_DATA_DIR="$STATE_DIR/$stack/.terraform" "$TERRAFORM" -chdir="$TF_ROOT/environments/$root" "$@"
 }
 
 if [[ "$SKIP_BOOTSTRAP" == false ]]; then
@@ -116,7 +119,7 @@ fi
 
 step "$ENVIRONMENT: init (s3://$STATE_BUCKET/ecommerce-dwh/$ENVIRONMENT/terraform.tfstate)"
 BACKEND_ARGS=(
-  -backend-config=backend.hcl
+  -backend-config="$ENVIRONMENT.backend.hcl"
   -backend-config="bucket=$STATE_BUCKET"
   -backend-config="dynamodb_table=$LOCK_TABLE"
   -backend-config="region=$REGION"
@@ -141,10 +144,11 @@ tf "$ENVIRONMENT" init -input=false -reconfigure "${BACKEND_ARGS[@]}"
 
 PLAN_FILE="$STATE_DIR/$ENVIRONMENT.tfplan"
 step "$ENVIRONMENT: plan -> $PLAN_FILE"
-tf "$ENVIRONMENT" plan -input=false -out="$PLAN_FILE" "${COMMON_VARS[@]}" ${EXTRA_VARS[@]+"${EXTRA_VARS[@]}"}
+tf "$ENVIRONMENT" plan -input=false -out="$PLAN_FILE" -var-file="$ENVIRONMENT.tfvars" \
+  "${COMMON_VARS[@]}" ${EXTRA_VARS[@]+"${EXTRA_VARS[@]}"}
 
 if [[ "$PLAN_ONLY" == true ]]; then
-  step "plan only: review it with 'TF_DATA_DIR=$STATE_DIR/$ENVIRONMENT/.terraform terraform -chdir=$TF_ROOT/environments/$ENVIRONMENT show $PLAN_FILE'"
+  step "plan only: review it with 'TF_DATA_DIR=$STATE_DIR/$ENVIRONMENT/.terraform terraform -chdir=$TF_ROOT/environments/aws show $PLAN_FILE'"
   exit 0
 fi
 

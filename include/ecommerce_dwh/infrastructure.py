@@ -41,11 +41,28 @@ def _aws_environment(aws_conn_id: str) -> tuple[dict[str, str], str | None]:
     return env, endpoint
 
 
+#: dev, staging and prod are one root module, each with its own values
+#: (``<environment>.tfvars``) and state (``<environment>.backend.hcl``); ``local`` (moto,
+#: no Redshift) has a root of its own.
+AWS_ROOT = TERRAFORM_DIR / "environments" / "aws"
+LOCAL_ROOT = TERRAFORM_DIR / "environments" / "local"
+
+
+def environment_files(environment: str) -> tuple[Path, Path | None, Path | None]:
+    """Root module, var file and backend config file of ``environment``."""
+    if environment == "local":
+        return LOCAL_ROOT, None, None
+    var_file = AWS_ROOT / f"{environment}.tfvars"
+    backend_file = AWS_ROOT / f"{environment}.backend.hcl"
+    for path in (var_file, backend_file):
+        if not path.is_file():
+            raise TerraformError(f"no Terraform environment {environment!r}: {path} is missing")
+    return AWS_ROOT, var_file, backend_file
+
+
 def terraform_for(environment: str, aws_conn_id: str = AWS_CONN_ID) -> Terraform:
-    """A :class:`Terraform` for ``infra/terraform/environments/<environment>``."""
-    workdir = TERRAFORM_DIR / "environments" / environment
-    if not workdir.is_dir():
-        raise TerraformError(f"no Terraform environment at {workdir}")
+    """A :class:`Terraform` for the environment's root, with working data of its own."""
+    workdir, _, _ = environment_files(environment)
     env, _ = _aws_environment(aws_conn_id)
     data_dir = get_settings().state_dir / "terraform" / environment / ".terraform"
     return Terraform(workdir=workdir, data_dir=data_dir, env=env)
@@ -54,19 +71,20 @@ def terraform_for(environment: str, aws_conn_id: str = AWS_CONN_ID) -> Terraform
 def init(environment: str, aws_conn_id: str = AWS_CONN_ID) -> None:
     """``terraform init``: local state file for ``local``, the S3 backend elsewhere."""
     tf = terraform_for(environment, aws_conn_id)
-    if environment == "local":
+    _, _, backend_file = environment_files(environment)
+    if backend_file is None:
         state = get_settings().state_dir / "terraform" / "local.tfstate"
         tf.init(backend_config={"path": str(state)})
     else:
-        backend_file = tf.workdir / "backend.hcl"
-        tf.init(backend_config_file=backend_file if backend_file.is_file() else None)
+        tf.init(backend_config_file=backend_file)
 
 
 def plan(environment: str, run_id: str, aws_conn_id: str = AWS_CONN_ID) -> dict[str, Any]:
     """Save a plan for this run; return its path and summary (for XCom and the log)."""
     tf = terraform_for(environment, aws_conn_id)
     plan_file = plan_path(environment, run_id)
-    summary = tf.plan(plan_file)
+    _, var_file, _ = environment_files(environment)
+    summary = tf.plan(plan_file, var_file=var_file)
     log.info("%s\n  create: %s\n  update: %s\n  replace: %s\n  delete: %s", summary,
              summary.create, summary.update, summary.replace, summary.delete)
     return {"plan_file": str(plan_file), "summary": str(summary),
@@ -102,4 +120,5 @@ def plan_path(environment: str, run_id: str) -> Path:
     return get_settings().state_dir / "terraform" / environment / "plans" / f"{safe_run}.tfplan"
 
 
-__all__ = ["PlanSummary", "apply", "init", "outputs", "plan", "plan_path", "terraform_for"]
+__all__ = ["PlanSummary", "apply", "environment_files", "init", "outputs", "plan", "plan_path",
+           "terraform_for"]

@@ -167,10 +167,12 @@ class Terraform:
         return self.run(*args)
 
     def plan(self, plan_file: Path, variables: Mapping[str, str] | None = None,
-             destroy: bool = False) -> PlanSummary:
+             destroy: bool = False, var_file: Path | None = None) -> PlanSummary:
         """Save a plan to ``plan_file`` and return what it would change."""
         plan_file.parent.mkdir(parents=True, exist_ok=True)
         args = ["plan", "-input=false", "-no-color", "-detailed-exitcode", f"-out={plan_file}"]
+        if var_file is not None:
+            args.append(f"-var-file={var_file}")
         args += _var_args(variables)
         if destroy:
             args.append("-destroy")

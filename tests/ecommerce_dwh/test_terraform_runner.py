@@ -99,3 +99,20 @@ def test_plan_paths_are_per_run_and_filesystem_safe(tmp_path: Path,
     assert one != two
     assert one.parent == tmp_path / "terraform" / "dev" / "plans"
     assert ":" not in one.name and "+" not in one.name
+
+
+@pytest.mark.parametrize("environment", ["dev", "staging", "prod"])
+def test_aws_environments_share_one_root_with_their_own_files(environment: str) -> None:
+    root, var_file, backend_file = infrastructure.environment_files(environment)
+    assert root == infrastructure.AWS_ROOT
+    assert var_file == root / f"{environment}.tfvars" and var_file.is_file()
+    assert backend_file == root / f"{environment}.backend.hcl" and backend_file.is_file()
+
+
+def test_local_has_its_own_root_and_local_state() -> None:
+    assert infrastructure.environment_files("local") == (infrastructure.LOCAL_ROOT, None, None)
+
+
+def test_unknown_environment_names_the_missing_file() -> None:
+    with pytest.raises(TerraformError, match=r"'qa'.*qa\.tfvars is missing"):
+        infrastructure.environment_files("qa")

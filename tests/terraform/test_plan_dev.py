@@ -72,7 +72,7 @@ def dev_plan(
             BillingMode="PAY_PER_REQUEST",
         )
 
-    tf = make_terraform("dev")
+    tf = make_terraform("aws")
     home = tf.data_dir.parent
     override = home / "moto-backend.hcl"
     override.write_text(MOTO_BACKEND.format(url=aws_env["AWS_ENDPOINT_URL"]))
@@ -81,11 +81,11 @@ def dev_plan(
         "-input=false",
         "-no-color",
         "-reconfigure",
-        "-backend-config=backend.hcl",
+        "-backend-config=dev.backend.hcl",
         f"-backend-config={override}",
     )
     plan_file = home / "dev.tfplan"
-    tf.run("plan", "-input=false", "-no-color", f"-out={plan_file}")
+    tf.run("plan", "-input=false", "-no-color", "-var-file=dev.tfvars", f"-out={plan_file}")
     doc = json.loads(tf.run("show", "-json", "-no-color", str(plan_file)))
     return tf, doc, PlanSummary.from_show_json(doc)
 
@@ -158,7 +158,7 @@ def test_dev_plan_names_and_settings(
 def test_dev_state_lives_in_the_backend(
     dev_plan: tuple[Terraform, dict[str, Any], PlanSummary], boto3_client: Callable[[str], Any]
 ) -> None:
-    """dev was initialised with the S3 backend of backend.hcl, locked in DynamoDB."""
+    """dev was initialised with the S3 backend of dev.backend.hcl, locked in DynamoDB."""
     tf, _, _ = dev_plan
     backend = json.loads((tf.data_dir / "terraform.tfstate").read_text())["backend"]
     assert backend["type"] == "s3"

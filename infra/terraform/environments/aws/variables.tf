@@ -1,3 +1,13 @@
+variable "environment" {
+  description = "Which AWS environment this is: dev, staging or prod (its <environment>.tfvars sets it with the sizes below)."
+  type        = string
+
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.environment)
+    error_message = "environment must be dev, staging or prod."
+  }
+}
+
 variable "aws_endpoint_url" {
   description = "Endpoint of an AWS emulator (e.g. a moto server) used for every service; null (default): real AWS."
   type        = string
@@ -55,25 +65,21 @@ variable "redshift_admin_username" {
 variable "redshift_base_capacity" {
   description = "Base RPUs of the workgroup."
   type        = number
-  default     = 32
 }
 
 variable "redshift_max_capacity" {
   description = "Maximum RPUs the workgroup may scale to (null: unbounded)."
   type        = number
-  default     = 128
 }
 
 variable "redshift_usage_limit_rpu_hours" {
   description = "RPU-hours per redshift_usage_limit_period before the breach action."
   type        = number
-  default     = 1000
 }
 
 variable "redshift_usage_limit_period" {
   description = "Period of the usage limit: daily, weekly or monthly."
   type        = string
-  default     = "weekly"
 }
 
 variable "redshift_usage_limit_breach_action" {
@@ -85,7 +91,6 @@ variable "redshift_usage_limit_breach_action" {
 variable "redshift_rpu_alarm_threshold" {
   description = "RPU level that, sustained for 15 minutes, raises the Redshift alarm."
   type        = number
-  default     = 96
 }
 
 variable "redshift_subnet_ids" {
@@ -109,7 +114,6 @@ variable "enable_cost_anomaly_detection" {
 variable "cost_anomaly_threshold_usd" {
   description = "Absolute cost impact (USD) that triggers an anomaly alert."
   type        = number
-  default     = 50
 }
 
 variable "raw_transition_to_ia_days" {
@@ -121,11 +125,9 @@ variable "raw_transition_to_ia_days" {
 variable "raw_transition_to_glacier_days" {
   description = "Days before raw objects move to GLACIER."
   type        = number
-  default     = 180
 }
 
 variable "noncurrent_version_expiration_days" {
   description = "Days before noncurrent object versions are deleted."
   type        = number
-  default     = 90
 }

@@ -1,9 +1,16 @@
 # An AWS environment: data lake (S3 + KMS), IAM roles, Glue catalog and raw
-# crawler, Redshift Serverless, and monitoring. dev, staging and prod share
-# this file; sizes differ through the defaults in variables.tf.
+# crawler, Redshift Serverless, and monitoring. dev, staging and prod are this one
+# root module with their own values (<environment>.tfvars: name and sizes) and their
+# own state (<environment>.backend.hcl):
+#
+#   terraform init -backend-config=dev.backend.hcl
+#   terraform plan -var-file=dev.tfvars -out=dev.tfplan
+#
+# (with TF_DATA_DIR per environment, as the dwh_infrastructure DAG and
+# scripts/deploy.sh do, so that switching environments never mixes their state).
 
 locals {
-  environment = "prod"
+  environment = var.environment
 
   tags = {
     Project     = var.name_prefix

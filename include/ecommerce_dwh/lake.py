@@ -1,12 +1,11 @@
-"""The S3 data lake's raw zone: where one day's files land.
+"""Landing files in the S3 data lake: a day's bronze files, and any prefix replaced whole.
 
-Layout (Hive-style partitions, which the Glue crawler and DuckDB both understand)::
+Layout (the data contract's, Hive-style partitions)::
 
     s3://<raw bucket>/raw/<table>/dt=YYYY-MM-DD/<table>.csv
     s3://<raw bucket>/raw/_manifests/dt=YYYY-MM-DD/manifest.json
 
-the same layout the generator writes to a local folder, so dbt finds the data and
-the ground-truth manifests under one root either way (the crawler's targets are the
+the same layout the generator writes to a local folder (the crawler's targets are the
 table prefixes, so it never catalogs ``_manifests``).
 
 A day's upload *replaces* that day's partition: every object under the day's
@@ -23,19 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ecommerce_dwh import contract
+
 log = logging.getLogger(__name__)
-
-RAW_PREFIX = "raw"
-
-
-def partition_prefix(table: str, day: dt.date, prefix: str = RAW_PREFIX) -> str:
-    """``raw/<table>/dt=YYYY-MM-DD/``."""
-    return f"{prefix}/{table}/dt={day.isoformat()}/" if prefix else f"{table}/dt={day}/"
-
-
-def manifest_key(day: dt.date, prefix: str = RAW_PREFIX) -> str:
-    """``raw/_manifests/dt=YYYY-MM-DD/manifest.json``."""
-    return partition_prefix("_manifests", day, prefix) + "manifest.json"
 
 
 @dataclass(frozen=True)
@@ -78,17 +67,18 @@ def land_day(
     day: dt.date,
     table_files: dict[str, Path],
     manifest_path: Path,
-    prefix: str = RAW_PREFIX,
+    prefix: str = contract.BRONZE_PREFIX,
 ) -> dict[str, Any]:
     """Upload one generated day: each table's file into its partition, then the manifest.
 
-    The manifest goes last: a reader that finds it can trust that the day's data
-    files are complete.
+    ``prefix`` is the bronze root in the bucket (the pipeline's is ``raw``; the generator's
+    CLI can land anywhere). The manifest goes last: a reader that finds it can trust that
+    the day's data files are complete.
     """
     landed: dict[str, Any] = {}
     for table, path in table_files.items():
-        objects = replace_prefix(s3, bucket, partition_prefix(table, day, prefix), [path])
+        objects = replace_prefix(s3, bucket, contract.bronze_prefix(table, day, prefix), [path])
         landed[table] = [obj.key for obj in objects]
-    s3.upload_file(str(manifest_path), bucket, manifest_key(day, prefix))
-    landed["manifest"] = manifest_key(day, prefix)
+    s3.upload_file(str(manifest_path), bucket, contract.manifest_key(day, prefix))
+    landed["manifest"] = contract.manifest_key(day, prefix)
     return landed

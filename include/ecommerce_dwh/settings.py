@@ -20,9 +20,6 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "include" / "dbt"
 #: Terraform root (modules/ and environments/).
 TERRAFORM_DIR = PROJECT_ROOT / "infra" / "terraform"
 
-#: The tables the generator writes and dbt stages, in load order.
-RAW_TABLES = ("customers", "products", "orders", "order_items")
-
 #: Airflow Variable holding the Terraform outputs that the other DAGs read.
 INFRA_OUTPUTS_VARIABLE = "dwh_infra_outputs"
 

@@ -20,14 +20,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
+from ecommerce_dwh import contract
+
 from .config import GeneratorConfig
 from .rng import generator
 from .schemas import ID_COLUMN, money
 
-BAD_ROW_KINDS = (
-    "malformed_line", "missing_required", "negative_quantity", "unknown_customer",
-    "unknown_product", "duplicate_id", "bad_timestamp", "invalid_utf8",
-)  # fmt: skip
+BAD_ROW_KINDS = contract.BAD_ROW_KINDS
 KINDS_BY_TABLE: dict[str, tuple[str, ...]] = {
     "customers": ("malformed_line", "missing_required", "duplicate_id", "bad_timestamp",
                   "invalid_utf8"),
@@ -39,7 +38,7 @@ KINDS_BY_TABLE: dict[str, tuple[str, ...]] = {
                     "unknown_product", "duplicate_id", "bad_timestamp"),
 }
 CSV_ONLY_KINDS = frozenset({"malformed_line", "bad_timestamp", "invalid_utf8"})
-# Required = every column except customers.phone; these are the ones blanked.
+# Required columns of the contract; these are the ones blanked.
 MISSING_COLUMNS = {
     "customers": ("email", "last_name", "signup_at"),
     "products": ("sku", "product_name", "list_price_usd"),

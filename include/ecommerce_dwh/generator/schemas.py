@@ -1,45 +1,27 @@
-"""Column names and Arrow types of the four tables (dbt staging models depend on these)."""
+"""Arrow schemas of the four tables, from the data contract (dbt and the ETL job read the same)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
 
-TABLES = ("customers", "products", "orders", "order_items")
+from ecommerce_dwh import contract
+
+TABLES = contract.TABLE_NAMES
 MONEY = pa.decimal128(12, 2)
 TS = pa.timestamp("s")
+ARROW_TYPES = {contract.BIGINT: pa.int64(), contract.STRING: pa.string(),
+               contract.MONEY: MONEY, contract.TIMESTAMP: TS, contract.BOOLEAN: pa.bool_()}
 
 SCHEMAS: dict[str, pa.Schema] = {
-    "customers": pa.schema([
-        ("customer_id", pa.int64()), ("first_name", pa.string()), ("last_name", pa.string()),
-        ("email", pa.string()), ("phone", pa.string()), ("street", pa.string()),
-        ("city", pa.string()), ("state", pa.string()), ("postal_code", pa.string()),
-        ("country", pa.string()), ("segment", pa.string()), ("signup_at", TS),
-        ("updated_at", TS),
-    ]),
-    "products": pa.schema([
-        ("product_id", pa.int64()), ("sku", pa.string()), ("product_name", pa.string()),
-        ("category", pa.string()), ("subcategory", pa.string()), ("brand", pa.string()),
-        ("list_price_usd", MONEY), ("unit_cost_usd", MONEY), ("is_active", pa.bool_()),
-        ("updated_at", TS),
-    ]),
-    "orders": pa.schema([
-        ("order_id", pa.int64()), ("customer_id", pa.int64()), ("placed_at", TS),
-        ("status", pa.string()), ("channel", pa.string()), ("payment_method", pa.string()),
-        ("currency", pa.string()), ("updated_at", TS),
-    ]),
-    "order_items": pa.schema([
-        ("order_item_id", pa.int64()), ("order_id", pa.int64()), ("product_id", pa.int64()),
-        ("quantity", pa.int64()), ("unit_price_usd", MONEY), ("discount_usd", MONEY),
-        ("line_amount_usd", MONEY), ("updated_at", TS),
-    ]),
-}  # fmt: skip
-ID_COLUMN = {t: SCHEMAS[t].names[0] for t in TABLES}
+    t.name: pa.schema([(c.name, ARROW_TYPES[c.type]) for c in t.columns]) for t in contract.TABLES
+}
+ID_COLUMN = {t.name: t.key for t in contract.TABLES}
 
-SEGMENTS = ("consumer", "small_business", "corporate")
-STATUSES = ("placed", "paid", "shipped", "delivered", "cancelled", "returned")
-CHANNELS = ("web", "mobile_app", "marketplace")
-PAYMENT_METHODS = ("credit_card", "debit_card", "paypal", "gift_card", "bank_transfer")
+SEGMENTS = contract.SEGMENTS
+STATUSES = contract.ORDER_STATUSES
+CHANNELS = contract.CHANNELS
+PAYMENT_METHODS = contract.PAYMENT_METHODS
 
 
 def money(cents: np.ndarray) -> pa.Array:

@@ -1,0 +1,1 @@
+# No inputs: the contract is the file beside this module (contract.json).

@@ -1,12 +1,19 @@
 """
-### dwh_ingest: land one day of shop data in the raw zone and crawl it
+### dwh_ingest: land one day of shop data (bronze), crawl it, turn it into silver
 
-For the run's logical date (a scheduled run covers the day that just ended),
-generates the shop's extracts (customers, products, orders, order_items, plus a
-ground-truth manifest), replaces that day's partitions under
-`s3://<raw bucket>/raw/<table>/dt=YYYY-MM-DD/`, starts the Glue crawler that
-Terraform defines and waits for its crawl. Success updates the
-`ecommerce_dwh_raw_landed` Asset, which schedules `dwh_transform`.
+For the run's logical date (a scheduled run covers the day that just ended):
+
+1. `land_raw_day` generates the shop's extracts (customers, products, orders,
+   order_items, plus a ground-truth manifest) and replaces that day's partitions under
+   `s3://<raw bucket>/raw/<table>/dt=YYYY-MM-DD/` (bronze, CSV);
+2. `start_crawler` / `wait_for_crawler`: the raw Glue crawler catalogs the new folders;
+3. `bronze_to_silver`: the Glue ETL job (Terraform's `aws_glue_job`, run by the Amazon
+   provider's `GlueJobOperator`) writes the day's typed Parquet, its quarantined rows
+   and its load counts under `s3://<staging bucket>/silver/` and registers the day's
+   partitions in the Glue staging database. Success updates the
+   `ecommerce_dwh_silver_landed` Asset, which schedules `dwh_transform`.
+
+In local mode the same job definition (in moto) runs its script on local Spark.
 
 Needs: `dwh_infrastructure` applied (its outputs in the `dwh_infra_outputs`
 Variable) and the `aws_default` connection.
@@ -28,15 +35,21 @@ from airflow.sdk import Param, chain, dag, task
 from airflow.sdk.bases.sensor import PokeReturnValue
 from airflow.timetables.interval import CronDataIntervalTimetable
 
-from ecommerce_dwh.assets import RAW_LANDED
+from ecommerce_dwh.assets import SILVER_LANDED
 from ecommerce_dwh.dag_defaults import (
     CRAWLER_POKE_INTERVAL,
     CRAWLER_TIMEOUT,
     DEFAULT_ARGS,
     START_DATE,
 )
+from ecommerce_dwh.settings import AWS_CONN_ID
+from ecommerce_dwh.silver.operators import glue_job_operator_class
 
 OUTPUTS = "var.json.dwh_infra_outputs"
+
+# The provider's GlueJobOperator on AWS; in local mode its subclass that runs the
+# job's script on local Spark (chosen by DWH_ENVIRONMENT, never in this file).
+GlueJobOperator = glue_job_operator_class()
 
 
 @dag(
@@ -73,7 +86,8 @@ OUTPUTS = "var.json.dwh_infra_outputs"
 )
 def dwh_ingest() -> None:
     @task
-    def land_raw_day(bucket: str, params: dict, logical_date: dt.datetime) -> dict:
+    def land_raw_day(bucket: str, catalog_database: str, params: dict,
+                     logical_date: dt.datetime) -> dict:
         # Imported when the task runs: the generator (Faker, NumPy) would add ~0.2 s to
         # every parse of this file by the DAG processor.
         from ecommerce_dwh import ingest
@@ -85,7 +99,7 @@ def dwh_ingest() -> None:
             bad_row_rate=params["bad_row_rate"],
             epoch=START_DATE.date(),
         )
-        return ingest.generate_and_land(logical_date.date(), bucket, config)
+        return ingest.generate_and_land(logical_date.date(), bucket, config, catalog_database)
 
     @task
     def start_crawler(name: str) -> str:
@@ -95,16 +109,32 @@ def dwh_ingest() -> None:
 
     # Our own poll, not the provider's GlueCrawlerSensor: see ecommerce_dwh.crawler.
     @task.sensor(poke_interval=CRAWLER_POKE_INTERVAL.total_seconds(),
-                 timeout=CRAWLER_TIMEOUT.total_seconds(), mode="poke", outlets=[RAW_LANDED])
+                 timeout=CRAWLER_TIMEOUT.total_seconds(), mode="poke")
     def wait_for_crawler(name: str, started_after: str) -> PokeReturnValue:
         from ecommerce_dwh import ingest
 
         return PokeReturnValue(is_done=ingest.crawler_finished(name, started_after))
 
+    to_silver = GlueJobOperator(
+        task_id="bronze_to_silver",
+        aws_conn_id=AWS_CONN_ID,
+        job_name=f"{{{{ {OUTPUTS}.etl_job_name }}}}",
+        # The day; the roots, the catalog database and the zip are the job's default
+        # arguments, which Terraform owns.
+        script_args={"--day": "{{ ds }}"},
+        wait_for_completion=True,
+        # On AWS the wait is a trigger, not a worker slot held for minutes.
+        deferrable=True,
+        waiter_delay=30,
+        stop_job_run_on_kill=True,
+        outlets=[SILVER_LANDED],
+    )
+
     crawler_name = f"{{{{ {OUTPUTS}.raw_crawler_name }}}}"
-    landed = land_raw_day(bucket=f"{{{{ {OUTPUTS}.raw_bucket }}}}")
+    landed = land_raw_day(bucket=f"{{{{ {OUTPUTS}.raw_bucket }}}}",
+                          catalog_database=f"{{{{ {OUTPUTS}.glue_staging_database }}}}")
     started = start_crawler(crawler_name)
-    chain(landed, started, wait_for_crawler(crawler_name, started))
+    chain(landed, started, wait_for_crawler(crawler_name, started), to_silver)
 
 
 dwh_ingest()

@@ -4,18 +4,20 @@
 Runs the dbt project in `include/dbt` as an Airflow task group: one task per dbt
 model, each followed by its tests, in dependency order, so a failing test stops
 everything downstream of it. The warehouse is DuckDB in local mode and Redshift
-Serverless on AWS; dbt reads the raw partitions that `dwh_ingest` landed.
+Serverless on AWS; dbt reads the silver days that `dwh_ingest` wrote, each model only
+the partitions it has not processed yet.
 
 On Redshift the first task, `ensure_spectrum_schema`, creates the Spectrum external
-schema over the Glue raw database (Redshift Data API, Serverless `workgroup_name`); in
-local mode there is no workgroup and it only logs so. When every model and test has
+schema over the Glue staging database (Redshift Data API, Serverless `workgroup_name`);
+in local mode there is no workgroup and it only logs so. When every model and test has
 passed, `publish_marts` updates the `ecommerce_dwh_marts` Asset: a failing test leaves
 it untouched, so nothing scheduled on the marts sees data that failed its checks.
 
-Scheduled on the `ecommerce_dwh_raw_landed` Asset: every landed day triggers it (days
-landed while a transform runs are taken together by the next one).
-Trigger it by hand to rebuild from what is already in S3. Clear a failed task with
-*Downstream* to retry it; to reload days, backfill `dwh_ingest`, not this DAG.
+Scheduled on the `ecommerce_dwh_silver_landed` Asset: every silver day triggers it
+(days landed while a transform runs are taken together by the next one).
+Trigger it by hand to pick up whatever silver holds that the warehouse has not read.
+Clear a failed task with *Downstream* to retry it; to reload days, backfill
+`dwh_ingest`, not this DAG.
 """
 
 from __future__ import annotations
@@ -25,14 +27,14 @@ from airflow.sdk import Variable, chain, dag, task
 from cosmos import DbtTaskGroup
 
 from ecommerce_dwh import cosmos_config
-from ecommerce_dwh.assets import MARTS_PUBLISHED, RAW_LANDED
+from ecommerce_dwh.assets import MARTS_PUBLISHED, SILVER_LANDED
 from ecommerce_dwh.dag_defaults import DEFAULT_ARGS, START_DATE
 from ecommerce_dwh.settings import AWS_CONN_ID, INFRA_OUTPUTS_VARIABLE
 
 
 @dag(
     dag_id="dwh_transform",
-    schedule=[RAW_LANDED],
+    schedule=[SILVER_LANDED],
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,

@@ -3,6 +3,8 @@
 #   - .venv from pinned requirements (requirements-dev.txt, constrained by requirements.lock)
 #   - the project package installed editable (include/ecommerce_dwh)
 #   - the dbt manifest (Cosmos loads DAGs from it: LoadMode.DBT_MANIFEST)
+#   - Java 17 for local Spark (scripts/setup_java.sh: Debian's, when missing)
+#   - the Glue ETL job's module zip (build/glue/; Terraform uploads it)
 # Idempotent and quick when nothing changed (a stamp holds the requirements' hash).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,3 +35,9 @@ fi
 DWH_ENVIRONMENT=local DBT_SEND_ANONYMOUS_USAGE_STATS=False \
   "$VENV/bin/dbt" parse --quiet --project-dir include/dbt --profiles-dir include/dbt --target local
 echo "setup: dbt manifest at include/dbt/target/manifest.json"
+
+# Local mode runs the Glue job's script on local Spark, which needs a JVM.
+scripts/setup_java.sh
+
+# The zip of the modules the Glue job imports (deterministic; Terraform uploads it).
+echo "setup: Glue job zip at $("$VENV/bin/python" -m ecommerce_dwh.silver.package)"

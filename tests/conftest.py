@@ -1,7 +1,10 @@
-"""Fixtures shared by every test folder: a moto server process and clients for it.
+"""Fixtures shared by every test folder: a moto server process and clients for it, and
+one local SparkSession.
 
 The moto server is a real process on a free loopback port (started once per test
-session, stopped by PID at the end); nothing here patches boto3 in-process.
+session, stopped by PID at the end); nothing here patches boto3 in-process. The
+SparkSession is the local runner's configuration (``local[2]``, loopback only), started
+once: the ETL job's transforms run on it in the silver and dbt tests.
 """
 
 from __future__ import annotations
@@ -30,6 +33,18 @@ def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer
         yield server
     finally:
         stop_moto(state_dir)
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[object]:
+    """The session's local SparkSession (a JVM; stopped at the end)."""
+    from ecommerce_dwh.silver.local_run import local_spark_session
+
+    session = local_spark_session("ecommerce-dwh-tests")
+    try:
+        yield session
+    finally:
+        session.stop()
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,14 @@
-"""Assets that connect the DAGs: ingest produces the raw landing, transform consumes it
-and publishes the marts."""
+"""Assets that connect the DAGs: ingest lands a silver day, transform consumes it and
+publishes the marts."""
 
 from __future__ import annotations
 
 from airflow.sdk import Asset
 
-#: A day of raw partitions landed in S3 and crawled into the Glue catalog.
-RAW_LANDED = Asset(
-    name="ecommerce_dwh_raw_landed", uri="dwh://ecommerce/raw", group="ecommerce_dwh"
+#: A landed day turned into silver by the ETL job (typed Parquet, quarantine, loads) and
+#: registered in the Glue catalog: what the warehouse reads.
+SILVER_LANDED = Asset(
+    name="ecommerce_dwh_silver_landed", uri="dwh://ecommerce/silver", group="ecommerce_dwh"
 )
 
 #: The marts rebuilt and every dbt test passed (updated only by a fully green transform).

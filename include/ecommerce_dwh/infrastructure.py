@@ -17,7 +17,8 @@ from ecommerce_dwh.terraform import PlanSummary, Terraform, TerraformError
 log = logging.getLogger(__name__)
 
 #: Terraform outputs the other DAGs need; apply fails if one is missing.
-REQUIRED_OUTPUTS = ("raw_bucket", "glue_raw_database", "raw_crawler_name", "region")
+REQUIRED_OUTPUTS = ("raw_bucket", "staging_bucket", "glue_raw_database", "glue_staging_database",
+                    "raw_crawler_name", "etl_job_name", "region")
 
 
 def _aws_environment(aws_conn_id: str) -> tuple[dict[str, str], str | None]:
@@ -81,10 +82,14 @@ def init(environment: str, aws_conn_id: str = AWS_CONN_ID) -> None:
 
 def plan(environment: str, run_id: str, aws_conn_id: str = AWS_CONN_ID) -> dict[str, Any]:
     """Save a plan for this run; return its path and summary (for XCom and the log)."""
+    from ecommerce_dwh.silver.package import build_zip
+
     tf = terraform_for(environment, aws_conn_id)
     plan_file = plan_path(environment, run_id)
     _, var_file, _ = environment_files(environment)
-    summary = tf.plan(plan_file, var_file=var_file)
+    # The ETL job's zip, built from this checkout: the plan uploads exactly its bytes.
+    package = build_zip()
+    summary = tf.plan(plan_file, var_file=var_file, variables={"etl_package_path": str(package)})
     log.info("%s\n  create: %s\n  update: %s\n  replace: %s\n  delete: %s", summary,
              summary.create, summary.update, summary.replace, summary.delete)
     return {"plan_file": str(plan_file), "summary": str(summary),

@@ -1,4 +1,7 @@
-"""The steps of ``dwh_ingest``: generate one day, land it in S3, crawl it.
+"""The hand-written steps of ``dwh_ingest``: generate one day and land it in S3, crawl it.
+
+The ETL job that turns the landed day into silver is the provider's ``GlueJobOperator``
+(see :mod:`ecommerce_dwh.silver.operators`).
 
 Each function takes plain values (bucket, crawler name, day) so that the DAG wires
 them from templates, and tests can call them directly.
@@ -12,9 +15,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ecommerce_dwh import crawler, lake
+from ecommerce_dwh import contract, crawler, lake
 from ecommerce_dwh.generator import GeneratorConfig, generate_day
 from ecommerce_dwh.settings import AWS_CONN_ID
+from ecommerce_dwh.silver.catalog import register_partition
 
 log = logging.getLogger(__name__)
 
@@ -35,18 +39,25 @@ def generate_and_land(
     day: dt.date,
     bucket: str,
     config: GeneratorConfig,
+    catalog_database: str | None = None,
     aws_conn_id: str = AWS_CONN_ID,
 ) -> dict[str, Any]:
     """Generate ``day`` into a scratch folder and replace its S3 partitions with it.
 
-    Returns the day's manifest summary (row counts, amounts), which is what the run
-    reports and what later stages reconcile against.
+    With ``catalog_database`` (the Glue staging database), the day's partition of the
+    ``manifests`` catalog table is registered, so the warehouse's reconciliation sees
+    it. Returns the day's manifest summary (row counts, amounts), which is what the
+    run reports and what later stages reconcile against.
     """
     with tempfile.TemporaryDirectory(prefix=f"dwh-ingest-{day}-") as scratch:
         result = generate_day(day, config, Path(scratch))
         landed = lake.land_day(_s3_client(aws_conn_id), bucket, day, result.files,
                                result.manifest_path)
         manifest = result.manifest
+    if catalog_database:
+        folder = contract.manifest_key(day).rsplit("/", 1)[0] + "/"
+        register_partition(_glue_client(aws_conn_id), catalog_database, "manifests",
+                           day.isoformat(), f"s3://{bucket}/{folder}")
     tables = manifest["tables"]
     summary = {
         "day": day.isoformat(),
@@ -60,8 +71,9 @@ def generate_and_land(
         "order_items_line_amount_usd": manifest["order_items_line_amount_usd"],
     }
     log.info("landed %s in s3://%s: rows %s", day, bucket, summary["rows"])
-    log.info("bad rows injected on %s: %d in all; by table and kind %s (dbt quarantines "
-             "each with its reason)", day, summary["bad_rows_total"], summary["bad_rows"])
+    log.info("bad rows injected on %s: %d in all; by table and kind %s (the ETL job and "
+             "the warehouse quarantine each with its reason)", day, summary["bad_rows_total"],
+             summary["bad_rows"])
     return summary
 
 

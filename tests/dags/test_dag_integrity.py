@@ -50,6 +50,8 @@ _PARSE_OFFLINE = textwrap.dedent(
             "upstream": {t.task_id: sorted(t.upstream_task_ids) for t in dag.tasks},
             "outlets": {t.task_id: [getattr(o, "name", str(o)) for o in t.outlets]
                         for t in dag.tasks if t.outlets},
+            "classes": {t.task_id: [f"{c.__module__}.{c.__name__}" for c in type(t).__mro__]
+                        for t in dag.tasks},
         }
     print("@@RESULT@@" + json.dumps({"errors": {k: str(v) for k, v in bag.import_errors.items()},
                                      "dags": dags}, default=str))
@@ -57,10 +59,8 @@ _PARSE_OFFLINE = textwrap.dedent(
 )
 
 
-@pytest.fixture(scope="module")
-def parsed(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def _parse(home: Path, environment: str) -> dict:
     """Parse dags/ in a subprocess with networking disabled and AWS settings unusable."""
-    home = tmp_path_factory.mktemp("airflow-home")
     env = {
         "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin",
         "HOME": str(home),
@@ -73,6 +73,7 @@ def parsed(tmp_path_factory: pytest.TempPathFactory) -> dict:
         # An endpoint nobody listens on: any AWS call would fail loudly.
         "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
         "AWS_DEFAULT_REGION": "us-east-2",
+        "DWH_ENVIRONMENT": environment,
     }
     proc = subprocess.run(
         [sys.executable, "-c", _PARSE_OFFLINE, str(PROJECT_ROOT / "dags")],
@@ -81,6 +82,18 @@ def parsed(tmp_path_factory: pytest.TempPathFactory) -> dict:
     marker = [line for line in proc.stdout.splitlines() if line.startswith("@@RESULT@@")]
     assert proc.returncode == 0 and marker, f"DagBag subprocess failed:\n{proc.stderr[-4000:]}"
     return json.loads(marker[0].removeprefix("@@RESULT@@"))
+
+
+@pytest.fixture(scope="module")
+def parsed(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The DAGs as local mode (the default) parses them."""
+    return _parse(tmp_path_factory.mktemp("airflow-home"), "local")
+
+
+@pytest.fixture(scope="module")
+def parsed_dev(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The same DAG files as an AWS deployment (DWH_ENVIRONMENT=dev) parses them."""
+    return _parse(tmp_path_factory.mktemp("airflow-home-dev"), "dev")
 
 
 def test_no_import_errors_with_network_disabled(parsed: dict) -> None:
@@ -128,7 +141,31 @@ def test_ingest_catches_up_one_day_at_a_time(parsed: dict) -> None:
     ingest = parsed["dags"]["dwh_ingest"]
     assert ingest["catchup"] is True
     assert ingest["max_active_runs"] == 1
-    assert ingest["outlets"] == {"wait_for_crawler": ["ecommerce_dwh_raw_landed"]}
+
+
+def test_ingest_lands_crawls_then_runs_the_etl_job_which_publishes_the_silver_day(
+        parsed: dict) -> None:
+    ingest = parsed["dags"]["dwh_ingest"]
+    assert ingest["upstream"] == {
+        "land_raw_day": [], "start_crawler": ["land_raw_day"],
+        "wait_for_crawler": ["start_crawler"], "bronze_to_silver": ["wait_for_crawler"]}
+    assert ingest["outlets"] == {"bronze_to_silver": ["ecommerce_dwh_silver_landed"]}
+
+
+GLUE_JOB_OPERATOR = "airflow.providers.amazon.aws.operators.glue.GlueJobOperator"
+
+
+def test_the_etl_job_is_the_provider_s_glue_operator_on_aws_and_local_spark_locally(
+        parsed: dict, parsed_dev: dict) -> None:
+    """One DAG file: on AWS the task is exactly the Amazon provider's GlueJobOperator; in
+    local mode a subclass of it (same templates and arguments) that runs local Spark."""
+    assert parsed_dev["errors"] == {}
+    aws = parsed_dev["dags"]["dwh_ingest"]["classes"]["bronze_to_silver"]
+    assert aws[0] == GLUE_JOB_OPERATOR
+    local = parsed["dags"]["dwh_ingest"]["classes"]["bronze_to_silver"]
+    assert local[0] == "ecommerce_dwh.silver.operators.LocalSparkGlueJobOperator"
+    assert local[1] == GLUE_JOB_OPERATOR
+    assert parsed_dev["dags"]["dwh_ingest"]["upstream"] == parsed["dags"]["dwh_ingest"]["upstream"]
 
 
 def test_transform_ensures_spectrum_first_and_publishes_marts_last(parsed: dict) -> None:
@@ -141,3 +178,10 @@ def test_transform_ensures_spectrum_first_and_publishes_marts_last(parsed: dict)
     leaves = {t for t in dbt_tasks if t not in has_downstream}
     assert set(upstream["publish_marts"]) == leaves
     assert transform["outlets"] == {"publish_marts": ["ecommerce_dwh_marts"]}
+
+
+def test_transform_runs_on_the_silver_day(parsed: dict) -> None:
+    tasks = parsed["dags"]["dwh_transform"]["tasks"]
+    for model in ("int_customer_versions", "int_product_versions", "int_order_versions",
+                  "int_order_lines"):
+        assert f"dbt.{model}.run" in tasks, model

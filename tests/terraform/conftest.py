@@ -34,6 +34,8 @@ LOCAL_OUTPUTS = {
     "glue_raw_database",
     "glue_staging_database",
     "raw_crawler_name",
+    "etl_job_name",
+    "silver_root",
     "alerts_topic_arn",
     "region",
     "environment",

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from ecommerce_dwh.settings import RAW_TABLES
+from ecommerce_dwh.contract import TABLE_NAMES
 
 from .conftest import LOCAL_OUTPUTS, TEST_PREFIX, AppliedStack, SlowApplies
 
@@ -67,7 +67,7 @@ def test_buckets(stack: AppliedStack, clients: Callable[[str], Any]) -> None:
     rule = s3.get_bucket_encryption(Bucket=out["logs_bucket"])["ServerSideEncryptionConfiguration"]
     assert rule["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
     transitions = s3.get_bucket_lifecycle_configuration(Bucket=out["raw_bucket"])["Rules"][0]
-    assert [t["StorageClass"] for t in transitions["Transitions"]] == ["STANDARD_IA", "GLACIER"]
+    assert [t["StorageClass"] for t in transitions["Transitions"]] == ["STANDARD_IA", "GLACIER_IR"]
 
 
 def test_raw_bucket_takes_the_ingest_writes(
@@ -95,7 +95,7 @@ def test_glue_catalog_and_crawler(stack: AppliedStack, clients: Callable[[str], 
     glue.get_database(Name=out["glue_staging_database"])
     crawler = glue.get_crawler(Name=out["raw_crawler_name"])["Crawler"]
     paths = sorted(t["Path"] for t in crawler["Targets"]["S3Targets"])
-    assert paths == sorted(f"s3://{out['raw_bucket']}/raw/{t}/" for t in RAW_TABLES)
+    assert paths == sorted(f"s3://{out['raw_bucket']}/raw/{t}/" for t in TABLE_NAMES)
     assert crawler["DatabaseName"] == out["glue_raw_database"]
     assert "Schedule" not in crawler or not crawler["Schedule"].get("ScheduleExpression")
     assert crawler["Role"].endswith(f"role/{TEST_PREFIX}-glue-local")
@@ -104,9 +104,42 @@ def test_glue_catalog_and_crawler(stack: AppliedStack, clients: Callable[[str], 
 
 def test_iam_roles(stack: AppliedStack, clients: Callable[[str], Any]) -> None:
     iam = clients("iam")
-    for role in (f"{TEST_PREFIX}-glue-local", f"{TEST_PREFIX}-redshift-local"):
+    for role in (f"{TEST_PREFIX}-glue-local", f"{TEST_PREFIX}-redshift-local",
+                 f"{TEST_PREFIX}-etl-local"):
         assert iam.get_role(RoleName=role)["Role"]["RoleName"] == role
         assert iam.list_role_policies(RoleName=role)["PolicyNames"]
+
+
+def test_etl_job_role_reads_raw_and_writes_silver_only(stack: AppliedStack,
+                                                      clients: Callable[[str], Any]) -> None:
+    """The ETL job's role: read raw/, write silver/ (and nothing else in the lake), read
+    its own artifacts, register partitions in the staging database only."""
+    iam = clients("iam")
+    role = f"{TEST_PREFIX}-etl-local"
+    [name] = iam.list_role_policies(RoleName=role)["PolicyNames"]
+    statements = iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]["Statement"]
+    raw = f"arn:aws:s3:::{stack.outputs['raw_bucket']}"
+    staging = f"arn:aws:s3:::{stack.outputs['staging_bucket']}"
+    writes = {"s3:PutObject", "s3:DeleteObject"}
+    for statement in statements:
+        actions = set(_as_list(statement["Action"]))
+        resources = _as_list(statement["Resource"])
+        assert "*" not in actions and not any(a.endswith(":*") for a in actions), statement
+        if actions & writes:
+            assert resources == [f"{staging}/silver/*"], statement
+        if any(r.startswith(raw) for r in resources):
+            assert actions <= {"s3:ListBucket", "s3:GetObject", "s3:GetBucketLocation"}, statement
+        if any(a.startswith("glue:") for a in actions):
+            assert all(r.endswith(":catalog") or "ecommerce_dwh_tftest_staging_local" in r
+                       for r in resources), statement
+    reads = [s for s in statements if s["Action"] == "s3:GetObject"
+             or "s3:GetObject" in _as_list(s["Action"])]
+    assert {r for s in reads for r in _as_list(s["Resource"])} == {
+        f"{raw}/raw/*", f"{staging}/artifacts/glue/*", f"{staging}/silver/*"}
+
+
+def _as_list(value: object) -> list:
+    return value if isinstance(value, list) else [value]
 
 
 def test_alerts_topic_and_alarms(stack: AppliedStack, clients: Callable[[str], Any]) -> None:
@@ -114,12 +147,16 @@ def test_alerts_topic_and_alarms(stack: AppliedStack, clients: Callable[[str], A
     attrs = clients("sns").get_topic_attributes(TopicArn=topic_arn)["Attributes"]
     assert attrs["KmsMasterKeyId"]
     assert "events.amazonaws.com" in attrs["Policy"]
-    rule = clients("events").describe_rule(Name=f"{TEST_PREFIX}-local-crawler-failed")
-    assert stack.outputs["raw_crawler_name"] in rule["EventPattern"]
-    targets = clients("events").list_targets_by_rule(Rule=rule["Name"])["Targets"]
-    assert [t["Arn"] for t in targets] == [topic_arn]
+    for rule_name, watched in (("crawler-failed", stack.outputs["raw_crawler_name"]),
+                               ("etl-job-failed", stack.outputs["etl_job_name"])):
+        rule = clients("events").describe_rule(Name=f"{TEST_PREFIX}-local-{rule_name}")
+        assert watched in rule["EventPattern"]
+        targets = clients("events").list_targets_by_rule(Rule=rule["Name"])["Targets"]
+        assert [t["Arn"] for t in targets] == [topic_arn]
     alarms = clients("cloudwatch").describe_alarms(AlarmNamePrefix=TEST_PREFIX)["MetricAlarms"]
-    assert [a["AlarmActions"] for a in alarms] == [[topic_arn]]
+    assert sorted(a["AlarmName"] for a in alarms) == [
+        f"{TEST_PREFIX}-local-crawler-failed", f"{TEST_PREFIX}-local-etl-job-failed"]
+    assert [a["AlarmActions"] for a in alarms] == [[topic_arn]] * 2
     clients("cloudwatch").get_dashboard(DashboardName=f"{TEST_PREFIX}-local")
 
 

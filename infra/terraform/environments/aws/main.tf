@@ -9,8 +9,17 @@
 # (with TF_DATA_DIR per environment, as the dwh_infrastructure DAG and
 # scripts/deploy.sh do, so that switching environments never mixes their state).
 
+module "contract" {
+  source = "../../modules/data_contract"
+}
+
 locals {
-  environment = var.environment
+  # The ETL job's artifacts, from the repository (the zip is built by make setup, the
+  # Dockerfile and the dwh_infrastructure DAG: python -m ecommerce_dwh.silver.package).
+  repository_root  = "${path.root}/../../../.."
+  etl_script_path  = "${local.repository_root}/include/glue/bronze_to_silver.py"
+  etl_package_path = coalesce(var.etl_package_path, "${local.repository_root}/build/glue/ecommerce_dwh_glue.zip")
+  environment      = var.environment
 
   tags = {
     Project     = var.name_prefix
@@ -41,6 +50,8 @@ module "iam" {
   kms_key_arn                = module.s3.kms_key_arn
   glue_raw_database_name     = module.glue.raw_database_name
   glue_staging_database_name = module.glue.staging_database_name
+  raw_prefix                 = module.contract.bronze_prefix
+  silver_prefix              = module.contract.silver_prefix
 }
 
 module "glue" {
@@ -49,10 +60,22 @@ module "glue" {
   name_prefix      = var.name_prefix
   environment      = local.environment
   raw_bucket_name  = module.s3.raw_bucket_id
-  raw_tables       = var.raw_tables
+  raw_prefix       = module.contract.bronze_prefix
+  raw_tables       = module.contract.tables
   crawler_role_arn = module.iam.glue_crawler_role_arn
   crawler_schedule = var.crawler_schedule
   kms_key_arn      = module.s3.kms_key_arn
+
+  staging_bucket_name = module.s3.staging_bucket_id
+  silver_prefix       = module.contract.silver_prefix
+  manifests_folder    = module.contract.manifests_folder
+  partition_key       = module.contract.partition_key
+  silver_columns      = module.contract.silver_columns
+  manifest_columns    = module.contract.manifest_columns
+
+  etl_job_role_arn = module.iam.etl_job_role_arn
+  etl_script_path  = local.etl_script_path
+  etl_package_path = local.etl_package_path
 }
 
 module "redshift_serverless" {
@@ -82,6 +105,7 @@ module "monitoring" {
   environment   = local.environment
   alert_email   = var.alert_email
   crawler_names = [module.glue.raw_crawler_name]
+  etl_job_names = [module.glue.etl_job_name]
 
   redshift_workgroup_name      = "${var.name_prefix}-${local.environment}"
   enable_redshift_alarms       = true

@@ -29,7 +29,7 @@ output "glue_raw_database" {
 }
 
 output "glue_staging_database" {
-  description = "Glue staging database."
+  description = "Glue staging database: the silver tables and the manifests (the Spectrum external schema's source)."
   value       = module.glue.staging_database_name
 }
 
@@ -76,4 +76,14 @@ output "redshift_iam_role_arn" {
 output "redshift_admin_secret_arn" {
   description = "Secrets Manager secret holding the generated admin password."
   value       = module.redshift_serverless.admin_secret_arn
+}
+
+output "etl_job_name" {
+  description = "Glue ETL job bronze_to_silver (dwh_ingest runs it after each landing)."
+  value       = module.glue.etl_job_name
+}
+
+output "silver_root" {
+  description = "S3 URI of the silver zone: s3://<staging_bucket>/silver."
+  value       = module.glue.silver_root
 }

@@ -32,12 +32,6 @@ variable "bucket_name_suffix" {
   default     = ""
 }
 
-variable "raw_tables" {
-  description = "Raw tables the crawler has one S3 target for."
-  type        = list(string)
-  default     = ["customers", "products", "orders", "order_items"]
-}
-
 variable "crawler_schedule" {
   description = "Cron schedule of the raw crawler; null: on demand (dwh_ingest starts it)."
   type        = string
@@ -123,11 +117,17 @@ variable "raw_transition_to_ia_days" {
 }
 
 variable "raw_transition_to_glacier_days" {
-  description = "Days before raw objects move to GLACIER."
+  description = "Days before raw objects move to GLACIER_IR (Glacier Instant Retrieval, still readable by the ETL job)."
   type        = number
 }
 
 variable "noncurrent_version_expiration_days" {
   description = "Days before noncurrent object versions are deleted."
   type        = number
+}
+
+variable "etl_package_path" {
+  description = "Path of the ETL job's module zip; null: build/glue/ecommerce_dwh_glue.zip in this repository (python -m ecommerce_dwh.silver.package builds it)."
+  type        = string
+  default     = null
 }

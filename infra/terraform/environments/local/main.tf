@@ -3,8 +3,17 @@
 # is a DuckDB file, so there is no redshift_serverless module here, and moto has
 # no Cost Explorer anomaly API, so that part of monitoring is switched off.
 
+module "contract" {
+  source = "../../modules/data_contract"
+}
+
 locals {
-  environment = "local"
+  # The ETL job's artifacts, from the repository (the zip is built by make setup, the
+  # Dockerfile and the dwh_infrastructure DAG: python -m ecommerce_dwh.silver.package).
+  repository_root  = "${path.root}/../../../.."
+  etl_script_path  = "${local.repository_root}/include/glue/bronze_to_silver.py"
+  etl_package_path = coalesce(var.etl_package_path, "${local.repository_root}/build/glue/ecommerce_dwh_glue.zip")
+  environment      = "local"
 
   tags = {
     Project     = var.name_prefix
@@ -34,9 +43,21 @@ module "glue" {
   name_prefix      = var.name_prefix
   environment      = local.environment
   raw_bucket_name  = module.s3.raw_bucket_id
-  raw_tables       = var.raw_tables
+  raw_prefix       = module.contract.bronze_prefix
+  raw_tables       = module.contract.tables
   crawler_role_arn = module.iam.glue_crawler_role_arn
   kms_key_arn      = module.s3.kms_key_arn
+
+  staging_bucket_name = module.s3.staging_bucket_id
+  silver_prefix       = module.contract.silver_prefix
+  manifests_folder    = module.contract.manifests_folder
+  partition_key       = module.contract.partition_key
+  silver_columns      = module.contract.silver_columns
+  manifest_columns    = module.contract.manifest_columns
+
+  etl_job_role_arn = module.iam.etl_job_role_arn
+  etl_script_path  = local.etl_script_path
+  etl_package_path = local.etl_package_path
 }
 
 module "iam" {
@@ -49,6 +70,8 @@ module "iam" {
   kms_key_arn                = module.s3.kms_key_arn
   glue_raw_database_name     = module.glue.raw_database_name
   glue_staging_database_name = module.glue.staging_database_name
+  raw_prefix                 = module.contract.bronze_prefix
+  silver_prefix              = module.contract.silver_prefix
 }
 
 module "monitoring" {
@@ -57,6 +80,7 @@ module "monitoring" {
   name_prefix                     = var.name_prefix
   environment                     = local.environment
   crawler_names                   = [module.glue.raw_crawler_name]
+  etl_job_names                   = [module.glue.etl_job_name]
   kms_key_deletion_window_in_days = 7
 
   enable_cost_anomaly_detection = false

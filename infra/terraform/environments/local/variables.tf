@@ -16,8 +16,9 @@ variable "name_prefix" {
   default     = "ecommerce-dwh"
 }
 
-variable "raw_tables" {
-  description = "Raw tables the crawler has one S3 target for."
-  type        = list(string)
-  default     = ["customers", "products", "orders", "order_items"]
+
+variable "etl_package_path" {
+  description = "Path of the ETL job's module zip; null: build/glue/ecommerce_dwh_glue.zip in this repository (python -m ecommerce_dwh.silver.package builds it)."
+  type        = string
+  default     = null
 }

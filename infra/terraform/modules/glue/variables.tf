@@ -38,9 +38,8 @@ variable "raw_prefix" {
 }
 
 variable "raw_tables" {
-  description = "Raw tables: the crawler gets one S3 target s3://<raw bucket>/<raw_prefix>/<table>/ per table, with dt=YYYY-MM-DD partitions below."
+  description = "Raw tables (the data contract's, modules/data_contract): the crawler gets one S3 target s3://<raw bucket>/<raw_prefix>/<table>/ per table, with dt=YYYY-MM-DD partitions below."
   type        = list(string)
-  default     = ["customers", "products", "orders", "order_items"]
 
   validation {
     condition     = length(var.raw_tables) > 0 && alltrue([for t in var.raw_tables : can(regex("^[a-z][a-z0-9_]*$", t))])
@@ -66,9 +65,9 @@ variable "crawler_schedule" {
 }
 
 variable "recrawl_behavior" {
-  description = "Whether each run crawls every folder or only folders added since the last run."
+  description = "Whether each run crawls every folder or only folders added since the last run (the default: the cost of a crawl then stays that of one day, whatever the history)."
   type        = string
-  default     = "CRAWL_EVERYTHING"
+  default     = "CRAWL_NEW_FOLDERS_ONLY"
 
   validation {
     condition     = contains(["CRAWL_EVERYTHING", "CRAWL_NEW_FOLDERS_ONLY"], var.recrawl_behavior)
@@ -79,7 +78,7 @@ variable "recrawl_behavior" {
 variable "schema_change_update_behavior" {
   description = "What the crawler does when a table's schema changed (CRAWL_NEW_FOLDERS_ONLY requires LOG)."
   type        = string
-  default     = "UPDATE_IN_DATABASE"
+  default     = "LOG"
 
   validation {
     condition     = contains(["LOG", "UPDATE_IN_DATABASE"], var.schema_change_update_behavior)
@@ -114,4 +113,128 @@ variable "tags" {
   description = "Tags added to every resource of the module."
   type        = map(string)
   default     = {}
+}
+
+variable "staging_bucket_name" {
+  description = "Name of the staging bucket: silver zone, and the ETL job's artifacts."
+  type        = string
+}
+
+variable "silver_prefix" {
+  description = "Key prefix (no slashes around it) of the silver zone in the staging bucket."
+  type        = string
+  default     = "silver"
+}
+
+variable "manifests_folder" {
+  description = "Folder of the generator's manifests under the raw prefix."
+  type        = string
+  default     = "_manifests"
+}
+
+variable "partition_key" {
+  description = "Name of the day partition of every table (dt=YYYY-MM-DD folders)."
+  type        = string
+  default     = "dt"
+}
+
+variable "silver_columns" {
+  description = "Columns of each silver table (the data contract: modules/data_contract): name, Glue type and comment, in file order."
+  type = map(list(object({
+    name    = string
+    type    = string
+    comment = string
+  })))
+  default = {}
+}
+
+variable "manifest_columns" {
+  description = "Columns of the manifests table (the data contract); empty: no manifests table."
+  type = list(object({
+    name    = string
+    type    = string
+    comment = string
+  }))
+  default = []
+}
+
+variable "create_etl_job" {
+  description = "Create the ETL job bronze_to_silver and upload its artifacts (needs the staging database)."
+  type        = bool
+  default     = true
+}
+
+variable "etl_job_role_arn" {
+  description = "ARN of the IAM role the ETL job runs as."
+  type        = string
+  default     = null
+}
+
+variable "etl_script_path" {
+  description = "Local path of the job's script (include/glue/bronze_to_silver.py)."
+  type        = string
+  default     = null
+}
+
+variable "etl_package_path" {
+  description = "Local path of the zip of the modules the script imports (python -m ecommerce_dwh.silver.package builds it)."
+  type        = string
+  default     = null
+}
+
+variable "artifacts_prefix" {
+  description = "Key prefix in the staging bucket where the job's script and zip are uploaded."
+  type        = string
+  default     = "artifacts/glue"
+}
+
+variable "glue_version" {
+  description = "Glue version of the job (5.0: Spark 3.5, Python 3.11, the versions local mode pins)."
+  type        = string
+  default     = "5.0"
+}
+
+variable "etl_execution_class" {
+  description = "STANDARD starts a run at once; FLEX runs on spare capacity, cheaper but may start minutes later."
+  type        = string
+  default     = "STANDARD"
+
+  validation {
+    condition     = contains(["STANDARD", "FLEX"], var.etl_execution_class)
+    error_message = "etl_execution_class must be STANDARD or FLEX."
+  }
+}
+
+variable "etl_worker_type" {
+  description = "Worker type of the job."
+  type        = string
+  default     = "G.1X"
+
+  validation {
+    condition     = contains(["G.1X", "G.2X", "G.4X", "G.8X"], var.etl_worker_type)
+    error_message = "etl_worker_type must be G.1X, G.2X, G.4X or G.8X."
+  }
+}
+
+variable "etl_number_of_workers" {
+  description = "Workers of each job run (2 is Glue's minimum; a day of 100,000 orders is a few hundred MB)."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.etl_number_of_workers >= 2
+    error_message = "etl_number_of_workers must be at least 2."
+  }
+}
+
+variable "etl_timeout_minutes" {
+  description = "Minutes before Glue stops a run."
+  type        = number
+  default     = 30
+}
+
+variable "etl_max_concurrent_runs" {
+  description = "Runs of the job at the same time (each run writes only its own day)."
+  type        = number
+  default     = 4
 }

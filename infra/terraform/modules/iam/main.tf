@@ -215,3 +215,158 @@ resource "aws_iam_role_policy" "glue_crawler" {
   role   = aws_iam_role.glue_crawler[0].id
   policy = data.aws_iam_policy_document.glue_crawler[0].json
 }
+
+################################################################################
+# ETL job bronze_to_silver (raw/ read, silver/ write, its own partitions)
+################################################################################
+
+resource "aws_iam_role" "etl_job" {
+  count = var.create_etl_job_role ? 1 : 0
+
+  name               = "${var.name_prefix}-etl-${var.environment}"
+  description        = "Glue job bronze_to_silver in ${var.environment}: reads raw/, writes silver/ and its partitions"
+  assume_role_policy = data.aws_iam_policy_document.etl_assume[0].json
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "etl_assume" {
+  count = var.create_etl_job_role ? 1 : 0
+
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["glue.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "etl_job" {
+  count = var.create_etl_job_role ? 1 : 0
+
+  statement {
+    sid       = "ListRawPrefix"
+    actions   = ["s3:ListBucket"]
+    resources = [var.raw_bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["${var.raw_prefix}/*", "${var.raw_prefix}/"]
+    }
+  }
+
+  statement {
+    sid       = "ReadRawObjects"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.raw_bucket_arn}/${var.raw_prefix}/*"]
+  }
+
+  statement {
+    sid       = "ListSilverAndArtifacts"
+    actions   = ["s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = [var.staging_bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values = [
+        "${var.silver_prefix}/*", "${var.silver_prefix}/",
+        "${var.artifacts_prefix}/*", "${var.artifacts_prefix}/",
+      ]
+    }
+  }
+
+  statement {
+    sid       = "LocateBuckets"
+    actions   = ["s3:GetBucketLocation"]
+    resources = [var.raw_bucket_arn, var.staging_bucket_arn]
+  }
+
+  statement {
+    sid       = "ReadJobArtifacts"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.staging_bucket_arn}/${var.artifacts_prefix}/*"]
+  }
+
+  statement {
+    sid = "ReplaceSilverDays"
+    actions = [
+      "s3:GetObject",
+      "s3:PutObject",
+      "s3:DeleteObject",
+      "s3:AbortMultipartUpload",
+      "s3:ListMultipartUploadParts",
+    ]
+    resources = ["${var.staging_bucket_arn}/${var.silver_prefix}/*"]
+  }
+
+  statement {
+    sid = "RegisterSilverPartitions"
+    actions = [
+      "glue:GetDatabase",
+      "glue:GetTable",
+      "glue:GetPartition",
+      "glue:CreatePartition",
+      "glue:UpdatePartition",
+      "glue:BatchCreatePartition",
+    ]
+    resources = [
+      "${local.glue_arn_prefix}:catalog",
+      "${local.glue_arn_prefix}:database/${var.glue_staging_database_name}",
+      "${local.glue_arn_prefix}:table/${var.glue_staging_database_name}/*",
+    ]
+  }
+
+  statement {
+    sid = "WriteJobLogs"
+    actions = [
+      "logs:CreateLogGroup",
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+      "logs:AssociateKmsKey",
+    ]
+    resources = [
+      "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/jobs*",
+      "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/jobs*:log-stream:*",
+    ]
+  }
+
+  #checkov:skip=CKV_AWS_356:cloudwatch:PutMetricData has no resource type; the condition pins it to the Glue namespace.
+  statement {
+    sid       = "PutJobMetrics"
+    actions   = ["cloudwatch:PutMetricData"]
+    resources = ["*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "cloudwatch:namespace"
+      values   = ["Glue"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      sid       = "UseDataLakeKey"
+      actions   = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "etl_job" {
+  count = var.create_etl_job_role ? 1 : 0
+
+  name   = "bronze-to-silver"
+  role   = aws_iam_role.etl_job[0].id
+  policy = data.aws_iam_policy_document.etl_job[0].json
+}

@@ -17,3 +17,13 @@ output "glue_crawler_role_name" {
   description = "Name of the Glue crawler role (null when not created)."
   value       = try(aws_iam_role.glue_crawler[0].name, null)
 }
+
+output "etl_job_role_arn" {
+  description = "ARN of the role the ETL job runs as (null when not created)."
+  value       = try(aws_iam_role.etl_job[0].arn, null)
+}
+
+output "etl_job_role_name" {
+  description = "Name of the ETL job's role (null when not created)."
+  value       = try(aws_iam_role.etl_job[0].name, null)
+}

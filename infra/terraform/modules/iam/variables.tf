@@ -26,6 +26,12 @@ variable "create_glue_crawler_role" {
   default     = true
 }
 
+variable "create_etl_job_role" {
+  description = "Create the role the ETL job bronze_to_silver runs as: raw/ read, silver/ write, the staging database's partitions."
+  type        = bool
+  default     = true
+}
+
 variable "raw_bucket_arn" {
   description = "ARN of the raw bucket."
   type        = string
@@ -40,6 +46,18 @@ variable "raw_prefix" {
   description = "Key prefix (no slashes around it) under which the raw tables land in the raw bucket."
   type        = string
   default     = "raw"
+}
+
+variable "silver_prefix" {
+  description = "Key prefix (no slashes around it) of the silver zone in the staging bucket."
+  type        = string
+  default     = "silver"
+}
+
+variable "artifacts_prefix" {
+  description = "Key prefix (no slashes around it) of the ETL job's script and zip in the staging bucket."
+  type        = string
+  default     = "artifacts/glue"
 }
 
 variable "kms_key_arn" {

@@ -1,6 +1,6 @@
 # Alerts for the pipeline: one SNS topic (the DAGs' on-failure callbacks and
-# every alarm publish there), crawler failures caught by EventBridge and
-# alarmed on in CloudWatch, Redshift Serverless RPU usage, a dashboard, and a
+# every alarm publish there), crawler and ETL job failures caught by EventBridge
+# and alarmed on in CloudWatch, Redshift Serverless RPU usage, a dashboard, and a
 # Cost Anomaly Detection monitor for the environment's tagged resources.
 
 data "aws_caller_identity" "current" {}
@@ -16,6 +16,7 @@ locals {
   kms_key_id = var.create_kms_key ? aws_kms_key.this[0].arn : var.kms_master_key_id
 
   crawler_alarm = var.enable_crawler_failure_alarm && length(var.crawler_names) > 0
+  etl_job_alarm = var.enable_etl_job_failure_alarm && length(var.etl_job_names) > 0
   redshift      = var.redshift_workgroup_name != null
   # Services that publish to the topic (and so must use its key).
   publishers = concat(
@@ -203,6 +204,55 @@ resource "aws_cloudwatch_metric_alarm" "crawler_failed" {
 }
 
 ################################################################################
+# ETL job failures: EventBridge rule -> topic, CloudWatch alarm on the rule
+################################################################################
+
+resource "aws_cloudwatch_event_rule" "etl_job_failed" {
+  count = local.etl_job_alarm ? 1 : 0
+
+  name        = "${local.name}-etl-job-failed"
+  description = "A ${local.name} Glue ETL job run failed, timed out or was stopped"
+  event_pattern = jsonencode({
+    source        = ["aws.glue"]
+    "detail-type" = ["Glue Job State Change"]
+    detail = {
+      jobName = var.etl_job_names
+      state   = ["FAILED", "TIMEOUT", "ERROR", "STOPPED"]
+    }
+  })
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "etl_job_failed" {
+  count = local.etl_job_alarm ? 1 : 0
+
+  rule      = aws_cloudwatch_event_rule.etl_job_failed[0].name
+  target_id = "alerts-topic"
+  arn       = aws_sns_topic.this.arn
+}
+
+resource "aws_cloudwatch_metric_alarm" "etl_job_failed" {
+  count = local.etl_job_alarm ? 1 : 0
+
+  alarm_name          = "${local.name}-etl-job-failed"
+  alarm_description   = "A Glue ETL job of ${local.name} failed (EventBridge rule ${aws_cloudwatch_event_rule.etl_job_failed[0].name} matched)."
+  namespace           = "AWS/Events"
+  metric_name         = "TriggeredRules"
+  dimensions          = { RuleName = aws_cloudwatch_event_rule.etl_job_failed[0].name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  actions_enabled     = true
+  alarm_actions       = [aws_sns_topic.this.arn]
+
+  tags = var.tags
+}
+
+################################################################################
 # Redshift Serverless RPU usage
 ################################################################################
 
@@ -251,6 +301,20 @@ resource "aws_cloudwatch_dashboard" "this" {
           metrics = [["AWS/Events", "TriggeredRules", "RuleName", aws_cloudwatch_event_rule.this[0].name]]
         }
       }] : [],
+      local.etl_job_alarm ? [{
+        type   = "metric"
+        x      = 0
+        y      = 6
+        width  = 12
+        height = 6
+        properties = {
+          title   = "Glue ETL job failures"
+          region  = local.region
+          stat    = "Sum"
+          period  = 300
+          metrics = [["AWS/Events", "TriggeredRules", "RuleName", aws_cloudwatch_event_rule.etl_job_failed[0].name]]
+        }
+      }] : [],
       local.redshift ? [{
         type   = "metric"
         x      = 12
@@ -271,7 +335,7 @@ resource "aws_cloudwatch_dashboard" "this" {
       [{
         type   = "text"
         x      = 0
-        y      = 6
+        y      = 12
         width  = 24
         height = 2
         properties = {

@@ -60,6 +60,18 @@ variable "enable_crawler_failure_alarm" {
   default     = true
 }
 
+variable "etl_job_names" {
+  description = "Glue ETL jobs whose failed, timed-out or stopped runs raise the ETL-job-failure alarm."
+  type        = list(string)
+  default     = []
+}
+
+variable "enable_etl_job_failure_alarm" {
+  description = "Create the EventBridge rule (job state FAILED/TIMEOUT/ERROR/STOPPED -> topic) and the CloudWatch alarm on it."
+  type        = bool
+  default     = true
+}
+
 variable "redshift_workgroup_name" {
   description = "Redshift Serverless workgroup to watch (null: no Redshift alarm or widget)."
   type        = string

@@ -16,13 +16,17 @@ locals {
   use_kms     = var.create_kms_key || var.kms_key_arn != null
   kms_key_arn = var.create_kms_key ? aws_kms_key.this[0].arn : var.kms_key_arn
 
-  # Per-layer lifecycle: raw ages into cheaper storage classes; staging is
-  # rebuilt by dbt, so only old versions and failed uploads are cleaned up.
+  # Per-layer lifecycle: raw (bronze) ages into cheaper storage classes that stay
+  # readable by a plain GET (STANDARD_IA, then Glacier Instant Retrieval), so the ETL
+  # job can still reprocess any day; nothing reads old raw days otherwise (the
+  # warehouse reads silver, the raw crawler crawls new folders only). Staging
+  # (silver) is what Spectrum and DuckDB read on every run: it stays in STANDARD, and
+  # only old versions and failed uploads are cleaned up.
   data_buckets = {
     raw = {
       transitions = [
         { days = var.raw_transition_to_ia_days, storage_class = "STANDARD_IA" },
-        { days = var.raw_transition_to_glacier_days, storage_class = "GLACIER" },
+        { days = var.raw_transition_to_glacier_days, storage_class = "GLACIER_IR" },
       ]
     }
     staging = {

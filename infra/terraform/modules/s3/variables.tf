@@ -83,7 +83,7 @@ variable "raw_transition_to_ia_days" {
 }
 
 variable "raw_transition_to_glacier_days" {
-  description = "Days after which raw objects move to GLACIER (must be later than the STANDARD_IA transition)."
+  description = "Days after which raw objects move to GLACIER_IR (Glacier Instant Retrieval: still readable by GET; must be later than the STANDARD_IA transition)."
   type        = number
   default     = 90
 }

@@ -50,8 +50,10 @@ DBT_ENV: dict[str, str] = {
     "DWH_REDSHIFT_DATABASE": _output("redshift_database_name"),
 }
 
-#: dbt vars: where the raw data is, from the outputs ``dwh_infrastructure`` saved.
+#: dbt vars: where the lake is, from the outputs ``dwh_infrastructure`` saved (silver in
+#: the staging bucket, the generator's manifests in the raw bucket).
 DBT_VARS: dict[str, str] = {
+    "staging_bucket": f"{{{{ var.json.{INFRA_OUTPUTS_VARIABLE}.staging_bucket }}}}",
     "raw_bucket": f"{{{{ var.json.{INFRA_OUTPUTS_VARIABLE}.raw_bucket }}}}",
 }
 

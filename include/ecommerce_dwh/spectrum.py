@@ -1,13 +1,15 @@
-"""The Redshift side of dbt's sources: a Spectrum external schema over the Glue raw
-database (which the crawler fills) and an external table over the generator's manifests.
+"""The Redshift side of dbt's sources: a Spectrum external schema over the Glue staging
+database, where Terraform declares the silver tables and the manifests table (columns
+from the data contract) and the ETL job and the landing code register each day's
+partitions.
 
 ``dwh_transform`` runs :func:`ensure_external_schema` before dbt, through the Redshift
 Data API with the Serverless ``workgroup_name`` (no password, no network path to the
-workgroup needed). Every statement is idempotent (``if not exists``), so it runs on
-every transform. In the local environment there is no workgroup: DuckDB reads the raw
+workgroup needed). The statement is idempotent (``if not exists``), so it runs on every
+transform. In the local environment there is no workgroup: DuckDB reads the silver
 files from S3 directly and there is nothing to create.
 
-The schema name is the dbt var ``raw_schema`` (``dbt_project.yml``), the one place the
+The schema name is the dbt var ``silver_schema`` (``dbt_project.yml``), the one place the
 dbt sources also read it from.
 """
 
@@ -20,8 +22,7 @@ from typing import Any
 
 import yaml
 
-from ecommerce_dwh.generator import BAD_ROW_KINDS
-from ecommerce_dwh.settings import DBT_PROJECT_DIR, RAW_TABLES
+from ecommerce_dwh.settings import DBT_PROJECT_DIR
 
 log = logging.getLogger(__name__)
 
@@ -34,37 +35,20 @@ class SpectrumSchemaError(RuntimeError):
 
 
 @cache
-def raw_schema() -> str:
-    """The external schema's name: dbt's ``raw_schema`` var."""
+def silver_schema() -> str:
+    """The external schema's name: dbt's ``silver_schema`` var."""
     project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())
-    return str(project["vars"]["raw_schema"])
+    return str(project["vars"]["silver_schema"])
 
 
-def _manifest_counts_type() -> str:
-    bad_rows = ", ".join(f"{kind}:bigint" for kind in BAD_ROW_KINDS)
-    return f'struct<"rows":bigint, good_rows:bigint, bad_rows:struct<{bad_rows}>>'
-
-
-def external_schema_ddl(
-    glue_database: str, iam_role_arn: str, raw_bucket: str, schema: str | None = None
-) -> list[str]:
-    """The statements, in order: the external schema, then the manifests table in it.
-
-    The manifests are one compact JSON object per file (the generator writes them on one
-    line), which is what Spectrum's JSON SerDe reads.
-    """
-    schema = schema or raw_schema()
-    counts = _manifest_counts_type()
-    tables = ", ".join(f"{table}:{counts}" for table in RAW_TABLES)
+def external_schema_ddl(glue_database: str, iam_role_arn: str,
+                        schema: str | None = None) -> list[str]:
+    """The statements, in order: the external schema over the Glue staging database."""
+    schema = schema or silver_schema()
     return [
         f"create external schema if not exists {schema}"
         f" from data catalog database '{glue_database}'"
         f" iam_role '{iam_role_arn}'",
-        f"create external table if not exists {schema}.manifests ("
-        f"day varchar(10), tables struct<{tables}>,"
-        f" order_items_line_amount_usd varchar(32), bad_rows_total bigint)"
-        f" row format serde 'org.openx.data.jsonserde.JsonSerDe'"
-        f" location 's3://{raw_bucket}/raw/_manifests/'",
     ]
 
 
@@ -101,25 +85,24 @@ def run_statement(
 
 
 def ensure_external_schema(client: Any, outputs: dict[str, Any], **wait: float) -> list[str]:
-    """Create the external schema and the manifests table if missing.
+    """Create the external schema if missing.
 
     ``outputs`` are the Terraform outputs that ``dwh_infrastructure`` saved. Returns the
     statement ids; an environment without a Redshift workgroup (local) returns ``[]``.
     """
     workgroup = outputs.get("redshift_workgroup_name")
     if not workgroup:
-        log.info("environment %r has no Redshift workgroup: dbt reads the raw files "
+        log.info("environment %r has no Redshift workgroup: dbt reads the silver files "
                  "directly, no external schema to create", outputs.get("environment"))
         return []
-    missing = [name for name in ("redshift_database_name", "glue_raw_database",
-                                 "redshift_iam_role_arn", "raw_bucket") if not outputs.get(name)]
+    missing = [name for name in ("redshift_database_name", "glue_staging_database",
+                                 "redshift_iam_role_arn") if not outputs.get(name)]
     if missing:
         raise SpectrumSchemaError(
             f"Terraform outputs lack {', '.join(missing)}: apply dwh_infrastructure first"
         )
-    statements = external_schema_ddl(
-        outputs["glue_raw_database"], outputs["redshift_iam_role_arn"], outputs["raw_bucket"]
-    )
+    statements = external_schema_ddl(outputs["glue_staging_database"],
+                                      outputs["redshift_iam_role_arn"])
     ids = []
     for sql in statements:
         ids.append(run_statement(client, sql, workgroup, outputs["redshift_database_name"],

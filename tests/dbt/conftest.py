@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from dbt_harness import EPOCH, N_DAYS, Warehouse, address_changes_after_orders
 
-from ecommerce_dwh.generator import GeneratorConfig
+from ecommerce_dwh.generator import GeneratorConfig, generate_day
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -20,16 +20,17 @@ def pick_seed(tmp: Path, max_seed: int = 40) -> int:
     """The first seed whose first two days contain a customer with day-1 orders and an
     address change on day 2 (rare at test scale: a few changes a day among thousands)."""
     for seed in range(max_seed):
-        wh = Warehouse(tmp / f"seed{seed}", GeneratorConfig(seed=seed, orders_per_day=200))
-        wh.generate(EPOCH)
-        wh.generate(EPOCH + dt.timedelta(days=1))
-        if address_changes_after_orders(wh.raw_root):
+        raw = tmp / f"seed{seed}"
+        config = GeneratorConfig(seed=seed, orders_per_day=200)
+        generate_day(EPOCH, config, raw)
+        generate_day(EPOCH + dt.timedelta(days=1), config, raw)
+        if address_changes_after_orders(raw):
             return seed
     raise AssertionError(f"no seed below {max_seed} has an address change after an order")
 
 
 @pytest.fixture(scope="session")
-def daily_warehouse(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def daily_warehouse(tmp_path_factory: pytest.TempPathFactory, spark: object) -> dict:
     """Three clean days built one by one, then the last day rerun, then a full refresh.
 
     Returns the warehouse and the marts' content after each step, so that the
@@ -37,7 +38,7 @@ def daily_warehouse(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """
     seed = pick_seed(tmp_path_factory.mktemp("dbt_seeds"))
     wh = Warehouse(tmp_path_factory.mktemp("dbt_daily"),
-                   GeneratorConfig(seed=seed, orders_per_day=200))
+                   GeneratorConfig(seed=seed, orders_per_day=200), spark)
     timings: dict[str, float] = {}
     snapshots: dict[str, dict] = {}
     for i in range(N_DAYS):
@@ -58,11 +59,12 @@ def daily_warehouse(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 @pytest.fixture(scope="session")
-def bad_rows_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+def bad_rows_warehouse(tmp_path_factory: pytest.TempPathFactory, spark: object) -> Warehouse:
     """Three days with 5 % extra bad rows of every kind, built in one run (a backfill)."""
     wh = Warehouse(
         tmp_path_factory.mktemp("dbt_bad"),
         GeneratorConfig(seed=42, orders_per_day=200, bad_row_rate=0.05),
+        spark,
     )
     for i in range(3):
         wh.generate(EPOCH + dt.timedelta(days=i))

@@ -1,5 +1,9 @@
 """Run the dbt project in-process against generated days in a temporary DuckDB file.
 
+Each generated day goes through the ETL job's transforms (``ecommerce_dwh.silver.job``,
+on the session's local SparkSession) into a silver folder, which dbt reads as it reads
+the silver zone in S3.
+
 Imported by the tests of this folder (no ``__init__.py`` here on purpose: a package
 named ``dbt`` would shadow dbt-core).
 """
@@ -18,7 +22,9 @@ from typing import Any
 import duckdb
 from dbt.cli.main import dbtRunner
 
+from ecommerce_dwh import contract
 from ecommerce_dwh.generator import GeneratorConfig, generate_day
+from ecommerce_dwh.silver import job
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "include" / "dbt"
@@ -31,17 +37,8 @@ MARTS = (
     "rpt_daily_revenue_by_category",
     "rpt_customer_lifetime_value",
 )
-#: Generator bad-row kind -> the quarantine reason the warehouse gives it.
-KIND_TO_REASON = {
-    "malformed_line": "malformed_line",
-    "missing_required": "missing_required",
-    "negative_quantity": "non_positive_quantity",
-    "unknown_customer": "unknown_customer",
-    "unknown_product": "unknown_product",
-    "duplicate_id": "duplicate_id",
-    "bad_timestamp": "bad_timestamp",
-    "invalid_utf8": "invalid_utf8",
-}
+#: Generator bad-row kind -> the quarantine reason it must get (the data contract's).
+KIND_TO_REASON = contract.BAD_ROW_KIND_REASONS
 
 
 @contextlib.contextmanager
@@ -65,6 +62,7 @@ class Warehouse:
 
     root: Path
     config: GeneratorConfig
+    spark: Any
     days: list[dt.date] = field(default_factory=list)
 
     @property
@@ -72,12 +70,18 @@ class Warehouse:
         return self.root / "raw"
 
     @property
+    def silver_root(self) -> Path:
+        return self.root / "silver"
+
+    @property
     def db_path(self) -> Path:
         return self.root / "warehouse.duckdb"
 
     def generate(self, day: dt.date) -> dict[str, Any]:
-        """Generate one day into the raw folder; returns its manifest."""
+        """Generate one day into the raw folder and run the ETL job on it; its manifest."""
         result = generate_day(day, self.config, self.raw_root)
+        job.run_day(self.spark, day.isoformat(), self.raw_root.as_uri(),
+                    self.silver_root.as_uri())
         self.days.append(day)
         return result.manifest
 
@@ -90,7 +94,8 @@ class Warehouse:
             "--target", "local",
             "--target-path", str(self.root / "target"),
             "--log-path", str(self.root / "logs"),
-            "--vars", json.dumps({"raw_root": str(self.raw_root)}),
+            "--vars", json.dumps({"raw_root": str(self.raw_root),
+                                  "silver_root": str(self.silver_root)}),
         ]
         env = {
             "DWH_DUCKDB_PATH": str(self.db_path),

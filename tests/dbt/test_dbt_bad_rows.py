@@ -31,7 +31,7 @@ def test_every_bad_row_is_quarantined_with_its_reason(bad_rows_warehouse: Wareho
         (table, reason): count
         for table, reason, count in wh.query(
             "select source_table, quarantine_reason, count(*)"
-            " from staging.stg_ecommerce__quarantine group by all"
+            " from audit.audit_quarantined_rows group by all"
         )
     })
     assert actual == expected
@@ -42,9 +42,10 @@ def test_every_good_row_loads(bad_rows_warehouse: Warehouse) -> None:
     mismatches = wh.query(
         "select * from audit.audit_load_reconciliation"
         " where rows_read != manifest_rows or rows_loaded != manifest_good_rows"
-        " or rows_quarantined != manifest_bad_rows or manifest_rows is null"
+        " or rows_quarantined + rows_rejected != manifest_bad_rows or manifest_rows is null"
     )
     assert mismatches == []
+    assert len(wh.query("select * from audit.audit_load_reconciliation")) == 4 * len(wh.days)
     manifests = wh.manifests()
     good_lines = sum(m["tables"]["order_items"]["good_rows"] for m in manifests)
     amount = sum(Decimal(m["order_items_line_amount_usd"]) for m in manifests)

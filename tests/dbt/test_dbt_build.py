@@ -84,10 +84,15 @@ def test_late_status_changes_reach_existing_facts(daily_warehouse: dict) -> None
     wh = daily_warehouse["wh"]
     stale = wh.query(
         """
+        with latest as (
+            select order_id, order_status
+            from staging.stg_ecommerce__orders
+            qualify row_number() over (partition by order_id order by updated_at desc) = 1
+        )
         select count(*)
         from marts.fact_order_items as fact
-        join staging.stg_ecommerce__orders as orders using (order_id)
-        where fact.order_status != orders.order_status
+        join latest using (order_id)
+        where fact.order_status != latest.order_status
         """
     )
     assert stale == [(0,)]

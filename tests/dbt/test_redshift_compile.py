@@ -1,8 +1,10 @@
 """Every model compiles for the redshift adapter without a cluster and parses as Redshift SQL.
 
-dbt needs a connection only to look up existing relations (is_incremental); that one
+dbt needs a connection only to look up existing relations (is_incremental) and, in an
+incremental run, for the intermediate models' query of the partitions to read; the
 lookup is replaced, once answering "no table yet" (full build) and once "the table
-exists" (incremental run), so that both branches of every model are checked.
+exists" (incremental run, where the partition query answers one day), so that both
+branches of every model are checked.
 """
 
 from __future__ import annotations
@@ -32,14 +34,26 @@ def compile_for_redshift(target_path: Path, incremental: bool) -> list[Path]:
         return self.Relation.create(database=database, schema=schema, identifier=identifier,
                                     type="table")
 
+    def execute(self, sql, auto_begin=False, fetch=False, limit=None):
+        import agate
+        from dbt.adapters.contracts.connection import AdapterResponse
+
+        queries.append(sql)
+        return AdapterResponse(_message="OK"), agate.Table([["2024-01-05"]], ["dt"])
+
     cli = ["compile", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
            str(DBT_PROJECT_DIR), "--target", "dev", "--no-populate-cache",
            "--select", "resource_type:model", "--target-path", str(target_path),
            "--log-path", str(target_path / "logs"), "--quiet"]
     env = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "False", "DWH_ENVIRONMENT": "dev"}
-    with patched_environ(env), mock.patch.object(RedshiftAdapter, "get_relation", get_relation):
+    queries: list[str] = []
+    with patched_environ(env), mock.patch.object(RedshiftAdapter, "get_relation", get_relation), \
+            mock.patch.object(RedshiftAdapter, "execute", execute):
         result = dbtRunner().invoke(cli)
     assert result.success, result.exception
+    # Only the intermediate models query at compile time (their partitions), and only
+    # when incremental.
+    assert len(queries) == (4 if incremental else 0), queries
     compiled = sorted((target_path / "compiled" / "ecommerce_dwh" / "models").rglob("*.sql"))
     return [path for path in compiled if ".yml" not in str(path)]
 
@@ -60,3 +74,12 @@ def test_models_compile_and_parse_as_redshift(tmp_path: Path, incremental: bool)
         if leaked:
             problems.append(f"{path.name}: DuckDB-only functions {leaked}")
     assert not problems, "\n".join(problems)
+    # The intermediate models read silver with literal partition values (Spectrum prunes
+    # partitions only on constants), and nothing else reads silver data.
+    for path in models:
+        sql = path.read_text()
+        reads_silver = '"ecommerce_silver"."' in sql or "ecommerce_silver." in sql
+        if path.stem.startswith("int_"):
+            assert ("dt in ('2024-01-05')" in sql) == incremental, path.name
+        elif path.parent.name != "ecommerce" and path.parent.name != "generator":
+            assert not reads_silver, f"{path.name} reads silver directly"

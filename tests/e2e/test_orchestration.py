@@ -1,12 +1,14 @@
 """Orchestration under real Airflow runs (``airflow dags test``) against the moto server
-process and DuckDB: reruns are idempotent, a two-week backfill reconciles exactly with
-the generator's manifests, bad rows are quarantined and reported, and faults (the S3
+process, local Spark and DuckDB: reruns are idempotent, a day landed again replaces its
+silver partition and is reprocessed, a two-week backfill reconciles exactly with the
+generator's manifests, bad rows are quarantined and reported, and faults (the S3
 endpoint gone mid-upload, a crawler that never finishes, a failing dbt test) end in a
 retry that lands the day whole or in an alert read back through SQS.
 
-The fixtures run in timeline order (each takes the previous one): day 2 rerun twice,
-days 3-14 (day 14 with bad rows), day 15 with the upload fault, day 16 with the hung
-crawler, then a transform that meets a corrupted dimension.
+The fixtures run in timeline order (each takes the previous one): day 2 rerun twice (the
+second time landed again with bad rows), days 3-14 (day 14 with bad rows), day 15 with
+the upload fault, day 16 with the hung crawler, then a transform that meets a corrupted
+dimension.
 """
 
 from __future__ import annotations
@@ -31,9 +33,10 @@ from e2e_timeline import (
 )
 from fault_proxy import FaultProxy
 
+from ecommerce_dwh import contract
+from ecommerce_dwh.contract import TABLE_NAMES
 from ecommerce_dwh.local.environment import aws_connection_uri
 from ecommerce_dwh.local.moto_server import set_transition
-from ecommerce_dwh.settings import RAW_TABLES
 
 pytestmark = pytest.mark.e2e
 
@@ -54,14 +57,15 @@ def started(log: str, task_id: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def reruns(local_airflow, two_days) -> list[dict]:
-    """Marts after day 2's first run, then after each of two identical reruns."""
+def reruns(local_airflow, two_days) -> dict:
+    """Marts after day 2's first run, after an identical rerun, and after day 2 landed
+    again with bad rows (other bronze bytes, the same good rows)."""
     snapshots = [marts_snapshot(local_airflow.duckdb_path)]
-    for _ in range(2):
-        local_airflow.dags_test("dwh_ingest", DAYS[1], CONF)
+    for conf in (CONF, CONF | {"bad_row_rate": BAD_ROW_RATE}):
+        local_airflow.dags_test("dwh_ingest", DAYS[1], conf)
         local_airflow.dags_test("dwh_transform", DAYS[1])
         snapshots.append(marts_snapshot(local_airflow.duckdb_path))
-    return snapshots
+    return {"snapshots": snapshots, "transform": local_airflow.run_log("dwh_transform", DAYS[1])}
 
 
 @pytest.fixture(scope="module")
@@ -158,19 +162,47 @@ def dbt_failure(local_airflow, crawler_hang, alerts) -> dict:
 
 
 def test_rerunning_a_day_leaves_the_marts_identical(reruns) -> None:
-    first, second, third = reruns
+    first, second, third = reruns["snapshots"]
     assert first["fact_order_items"]["rows"] > 0
     assert second == first
-    assert third == first
+    assert third == first, "landed again with extra bad rows: the good rows are the same"
 
 
-def test_rerunning_a_day_replaces_its_files(reruns, infrastructure, boto3_client) -> None:
-    s3 = boto3_client("s3")
-    for table in RAW_TABLES:
+def test_a_day_landed_again_replaces_its_files_in_bronze_and_silver(
+        reruns, infrastructure, boto3_client) -> None:
+    s3, glue = boto3_client("s3"), boto3_client("glue")
+    for table in TABLE_NAMES:
         listed = s3.list_objects_v2(Bucket=infrastructure["raw_bucket"],
                                     Prefix=f"raw/{table}/dt={DAYS[1]}/")
         assert [o["Key"] for o in listed["Contents"]] == [
             f"raw/{table}/dt={DAYS[1]}/{table}.csv"]
+    for dataset in contract.SILVER_DATASETS:
+        listed = s3.list_objects_v2(Bucket=infrastructure["staging_bucket"],
+                                    Prefix=f"silver/{dataset}/dt={DAYS[1]}/")
+        assert [o["Key"] for o in listed["Contents"]] == [
+            f"silver/{dataset}/dt={DAYS[1]}/{dataset}.parquet"], dataset
+        partitions = glue.get_partitions(DatabaseName=infrastructure["glue_staging_database"],
+                                         TableName=dataset)["Partitions"]
+        assert [p["Values"] for p in partitions].count([DAYS[1]]) == 1
+
+
+def test_a_day_landed_again_is_read_again_and_only_that_day(
+        reruns, local_airflow, infrastructure, boto3_client) -> None:
+    """The rerun with new bronze bytes read day 2 alone, replaced its rows (each line is
+    in the warehouse once) and quarantined its bad rows."""
+    log = reruns["transform"]
+    for table in ("orders", "order_items"):
+        assert f"int_{'order_versions' if table == 'orders' else 'order_lines'}: partitions " \
+               f"to read: {DAYS[1]}" in log
+    manifest = manifests(boto3_client("s3"), infrastructure["raw_bucket"])[DAYS[1]]
+    assert manifest["bad_rows_total"] > 0
+    [(rows, loaded, quarantined)] = query(
+        local_airflow.duckdb_path,
+        "select sum(rows_read), sum(rows_loaded), sum(rows_quarantined + rows_rejected)"
+        f" from audit.audit_load_reconciliation where load_date = '{DAYS[1]}'")
+    assert rows == sum(t["rows"] for t in manifest["tables"].values())
+    assert loaded == sum(t["good_rows"] for t in manifest["tables"].values())
+    assert quarantined == manifest["bad_rows_total"]
 
 
 # --- backfill ----------------------------------------------------------------------
@@ -210,25 +242,26 @@ def test_bad_rows_are_quarantined_per_table_as_the_manifest_counts(
     assert manifest["bad_rows_total"] > 0
     quarantined = Counter(dict(query(
         local_airflow.duckdb_path,
-        "select source_table, count(*) from staging.stg_ecommerce__quarantine"
+        "select source_table, count(*) from audit.audit_quarantined_rows"
         f" where load_date = '{BAD_DAY}' group by all")))
     expected = Counter({table: sum(stats["bad_rows"].values())
                         for table, stats in manifest["tables"].items()
                         if sum(stats["bad_rows"].values())})
     assert quarantined == expected
     reasons = query(local_airflow.duckdb_path,
-                    "select count(*) filter (quarantine_reason is null or raw_line is null)"
-                    " from staging.stg_ecommerce__quarantine")
-    assert reasons == [(0,)], "every quarantined row keeps its line and its reason"
+                    "select count(*) filter (quarantine_reason is null or line_number is null"
+                    " or (rejected_by = 'etl_job' and raw_line is null))"
+                    " from audit.audit_quarantined_rows")
+    assert reasons == [(0,)], "every quarantined row keeps its reason, its line and its bytes"
 
 
 def test_bad_day_good_rows_all_load(backfill, local_airflow, infrastructure,
                                     boto3_client) -> None:
     manifest = manifests(boto3_client("s3"), infrastructure["raw_bucket"])[BAD_DAY]
-    for table in RAW_TABLES:
+    for table in TABLE_NAMES:
         loaded = query(local_airflow.duckdb_path,
-                       f"select count(*), count(*) filter (quarantine_reason is null)"
-                       f" from staging.base_ecommerce__{table} where load_date = '{BAD_DAY}'")
+                       "select rows_read, rows_loaded from audit.audit_load_reconciliation"
+                       f" where source_table = '{table}' and load_date = '{BAD_DAY}'")
         stats = manifest["tables"][table]
         assert loaded == [(stats["rows"], stats["good_rows"])], table
 
@@ -253,7 +286,7 @@ def test_upload_cut_mid_day_is_retried_and_the_day_lands_whole(
     s3 = boto3_client("s3")
     bucket = infrastructure["raw_bucket"]
     manifest = manifests(s3, bucket)[UPLOAD_FAULT_DAY]
-    for table in RAW_TABLES:
+    for table in TABLE_NAMES:
         prefix = f"raw/{table}/dt={UPLOAD_FAULT_DAY}/"
         keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix=prefix)["Contents"]]
         assert keys == [f"{prefix}{table}.csv"]

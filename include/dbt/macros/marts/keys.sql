@@ -29,7 +29,7 @@
 {%- endmacro %}
 
 
-{#- The lookback bound of an incremental model: max(column) in it minus n days. -#}
-{% macro lookback_bound(column, days) -%}
-    (select {{ dbt.dateadd('day', -1 * days, 'max(' ~ column ~ ')') }} from {{ this }})
+{#- `expression` minus `days` days (dbt's cross-database dateadd). -#}
+{% macro days_before(expression, days) -%}
+    {{ dbt.dateadd('day', -1 * days, expression) }}
 {%- endmacro %}

@@ -1,22 +1,41 @@
 {#-
-    An SCD2 dimension built from every version of an entity in the raw data (not
-    from a snapshot of a latest-per-id view, which would lose the intermediate
-    versions when several days land before one run).
+    An SCD2 dimension built from every version of an entity that the warehouse
+    loaded (an intermediate model with one row per silver row), not from a snapshot
+    of a latest-per-id view, which would lose the intermediate versions when several
+    days land before one run.
 
     Windows are half-open [valid_from, valid_to); the current version has
     valid_to = scd2_open_end() and is_current = true. Incremental (delete+insert on
-    the surrogate key): versions not yet in the table are added and the windows of
-    their entities recomputed, so day-by-day runs, a backfill of several days and a
-    full refresh give the same rows.
+    the surrogate key): the versions not in the table yet (anti-join on natural key
+    and valid_from, so a day landed again adds nothing twice) are added and the
+    windows of their entities recomputed, so day-by-day runs, a backfill of several
+    days in one run and a full refresh give the same rows.
 
-    source_model: a base model with one row per raw version, `quarantine_reason`
-        null for the good ones, and `updated_at`.
+    source_model: a model with one row per version, `updated_at`, `dt` and
+        `line_number` (a version sent on two days counts once: the later day's row).
     natural_key: the entity's id column; surrogate_key_name: the key to create.
     attributes: the versioned columns, in output order.
 -#}
 {% macro scd2_dimension(source_model, natural_key, surrogate_key_name, attributes) %}
 
 with
+
+ranked_versions as (
+
+    select
+        {{ natural_key }},
+        {% for attribute in attributes -%}
+        {{ attribute }},
+        {% endfor -%}
+        updated_at as valid_from,
+        row_number() over (
+            partition by {{ natural_key }}, updated_at
+            order by dt desc, line_number asc
+        ) as copy_rank
+
+    from {{ ref(source_model) }}
+
+),
 
 versions as (
 
@@ -25,10 +44,10 @@ versions as (
         {% for attribute in attributes -%}
         {{ attribute }},
         {% endfor -%}
-        updated_at as valid_from
+        valid_from
 
-    from {{ ref(source_model) }}
-    where quarantine_reason is null
+    from ranked_versions
+    where copy_rank = 1
 
 ),
 

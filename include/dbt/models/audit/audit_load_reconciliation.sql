@@ -1,47 +1,46 @@
 {#-
-    One row per raw table and loaded day: what the generator's manifest says was
-    written, next to what the warehouse read, loaded and quarantined. Every line
-    must be read, and loaded or quarantined (tests/assert_raw_rows_reconcile.sql).
+    One row per raw table and day that the ETL job loaded into silver: what the
+    generator's manifest says was written, next to what the job read, wrote and
+    quarantined (silver loads) and what the warehouse rejected and loaded. Every line
+    must be read, and loaded or rejected by one of the two, and the split must match
+    the manifest (tests/assert_raw_rows_reconcile.sql). A day landed in bronze whose
+    job has not run yet is not here (its ingest run failed and alerted).
 -#}
-{%- set tables = ['customers', 'products', 'orders', 'order_items'] -%}
-
 with
 
 manifests as (
 
-    select * from {{ source('ecommerce', 'manifests') }}
+    select * from {{ ref('stg_generator__manifests') }}
 
 ),
 
-manifest_counts as (
+loads as (
 
-    {% for table_name in tables %}
-    select
-        '{{ table_name }}' as source_table,
-        cast(manifests.day as date) as load_date,
-        cast(manifests.tables.{{ table_name }}.rows as bigint) as manifest_rows,
-        cast(manifests.tables.{{ table_name }}.good_rows as bigint) as manifest_good_rows
-
-    from manifests
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {% endfor %}
+    select * from {{ ref('stg_ecommerce__loads') }}
 
 ),
 
-warehouse_counts as (
+loaded as (
 
-    {% for table_name in tables %}
+    {% for table_name, model in [
+        ('customers', 'int_customer_versions'),
+        ('products', 'int_product_versions'),
+        ('orders', 'int_order_versions'),
+        ('order_items', 'int_order_lines'),
+    ] %}
     select
         '{{ table_name }}' as source_table,
-        load_date,
-        count(*) as rows_read,
+        dt,
+        {% if model in ('int_order_versions', 'int_order_lines') -%}
         count(case when quarantine_reason is null then 1 end) as rows_loaded,
-        count(quarantine_reason) as rows_quarantined
+        count(quarantine_reason) as rows_rejected
+        {%- else -%}
+        count(*) as rows_loaded,
+        0 as rows_rejected
+        {%- endif %}
 
-    from {{ ref('base_ecommerce__' ~ table_name) }}
-    group by load_date
+    from {{ ref(model) }}
+    group by dt
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -52,20 +51,26 @@ warehouse_counts as (
 final as (
 
     select
-        coalesce(manifest_counts.source_table, warehouse_counts.source_table) as source_table,
-        coalesce(manifest_counts.load_date, warehouse_counts.load_date) as load_date,
-        manifest_counts.manifest_rows,
-        manifest_counts.manifest_good_rows,
-        manifest_counts.manifest_rows - manifest_counts.manifest_good_rows as manifest_bad_rows,
-        coalesce(warehouse_counts.rows_read, 0) as rows_read,
-        coalesce(warehouse_counts.rows_loaded, 0) as rows_loaded,
-        coalesce(warehouse_counts.rows_quarantined, 0) as rows_quarantined
+        loads.source_table,
+        loads.load_date,
+        manifests.manifest_rows,
+        manifests.manifest_good_rows,
+        manifests.manifest_rows - manifests.manifest_good_rows as manifest_bad_rows,
+        loads.rows_read,
+        loads.rows_written,
+        loads.rows_quarantined,
+        coalesce(loaded.rows_rejected, 0) as rows_rejected,
+        coalesce(loaded.rows_loaded, 0) as rows_loaded
 
-    from manifest_counts
-    full outer join warehouse_counts
+    from loads
+    left join manifests
         on
-            manifest_counts.source_table = warehouse_counts.source_table
-            and manifest_counts.load_date = warehouse_counts.load_date
+            loads.source_table = manifests.source_table
+            and loads.dt = manifests.dt
+    left join loaded
+        on
+            loads.source_table = loaded.source_table
+            and loads.dt = loaded.dt
 
 )
 

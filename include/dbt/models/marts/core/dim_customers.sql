@@ -10,7 +10,7 @@
 ) }}
 
 {{ scd2_dimension(
-    source_model='base_ecommerce__customers',
+    source_model='int_customer_versions',
     natural_key='customer_id',
     surrogate_key_name='customer_sk',
     attributes=[

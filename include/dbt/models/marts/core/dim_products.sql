@@ -12,7 +12,7 @@
 ) }}
 
 {{ scd2_dimension(
-    source_model='base_ecommerce__products',
+    source_model='int_product_versions',
     natural_key='product_id',
     surrogate_key_name='product_sk',
     attributes=[

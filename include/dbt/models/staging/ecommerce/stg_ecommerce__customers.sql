@@ -1,19 +1,18 @@
 with
 
-customers as (
+source as (
 
-    select * from {{ ref('base_ecommerce__customers') }}
-    where quarantine_reason is null
+    select * from {{ source('ecommerce', 'customers') }}
 
 ),
 
-latest as (
+renamed as (
 
     select
         customer_id,
         first_name,
         last_name,
-        email,
+        lower(email) as email,
         phone,
         street,
         city,
@@ -23,11 +22,14 @@ latest as (
         segment,
         signup_at,
         updated_at,
-        load_date
+        dt,
+        cast(dt as date) as load_date,
+        load_id,
+        source_file,
+        line_number
 
-    from customers
-    qualify row_number() over (partition by customer_id order by updated_at desc) = 1
+    from source
 
 )
 
-select * from latest
+select * from renamed

@@ -1,28 +1,30 @@
 with
 
-order_items as (
+source as (
 
-    select * from {{ ref('base_ecommerce__order_items') }}
-    where quarantine_reason is null
+    select * from {{ source('ecommerce', 'order_items') }}
 
 ),
 
-latest as (
+renamed as (
 
     select
         order_item_id,
         order_id,
         product_id,
-        quantity,
+        cast(quantity as integer) as quantity,
         unit_price_usd,
         discount_usd,
         line_amount_usd,
         updated_at,
-        load_date
+        dt,
+        cast(dt as date) as load_date,
+        load_id,
+        source_file,
+        line_number
 
-    from order_items
-    qualify row_number() over (partition by order_item_id order by updated_at desc) = 1
+    from source
 
 )
 
-select * from latest
+select * from renamed

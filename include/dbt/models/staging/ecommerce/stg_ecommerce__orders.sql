@@ -1,28 +1,30 @@
 with
 
-orders as (
+source as (
 
-    select * from {{ ref('base_ecommerce__orders') }}
-    where quarantine_reason is null
+    select * from {{ source('ecommerce', 'orders') }}
 
 ),
 
-latest as (
+renamed as (
 
     select
         order_id,
         customer_id,
         placed_at,
-        order_status,
+        status as order_status,
         channel,
         payment_method,
         currency,
         updated_at,
-        load_date
+        dt,
+        cast(dt as date) as load_date,
+        load_id,
+        source_file,
+        line_number
 
-    from orders
-    qualify row_number() over (partition by order_id order by updated_at desc) = 1
+    from source
 
 )
 
-select * from latest
+select * from renamed

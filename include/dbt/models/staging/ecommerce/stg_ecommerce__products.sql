@@ -1,13 +1,12 @@
 with
 
-products as (
+source as (
 
-    select * from {{ ref('base_ecommerce__products') }}
-    where quarantine_reason is null
+    select * from {{ source('ecommerce', 'products') }}
 
 ),
 
-latest as (
+renamed as (
 
     select
         product_id,
@@ -20,11 +19,14 @@ latest as (
         unit_cost_usd,
         is_active,
         updated_at,
-        load_date
+        dt,
+        cast(dt as date) as load_date,
+        load_id,
+        source_file,
+        line_number
 
-    from products
-    qualify row_number() over (partition by product_id order by updated_at desc) = 1
+    from source
 
 )
 
-select * from latest
+select * from renamed

@@ -1,39 +1,27 @@
-{%- set base_models = [
-    ('customers', 'customer_id'),
-    ('products', 'product_id'),
-    ('orders', 'order_id'),
-    ('order_items', 'order_item_id'),
-] -%}
-
+{#- The rows the ETL job rejected (one file per landed day); the warehouse's own
+    rejections are added in audit_quarantined_rows. -#}
 with
 
-{% for table_name, id_column in base_models %}
-{{ table_name }} as (
+source as (
 
-    select
-        '{{ table_name }}' as source_table,
-        quarantine_reason,
-        {{ id_column }} as record_id,
-        load_date,
-        source_file,
-        line_number,
-        raw_line
-
-    from {{ ref('base_ecommerce__' ~ table_name) }}
-    where quarantine_reason is not null
+    select * from {{ source('ecommerce', 'quarantine') }}
 
 ),
 
-{% endfor %}
-final as (
+renamed as (
 
-    {% for table_name, id_column in base_models %}
-    select * from {{ table_name }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {% endfor %}
+    select
+        source_table,
+        quarantine_reason,
+        source_file,
+        line_number,
+        raw_line,
+        record_id,
+        dt,
+        cast(dt as date) as load_date
+
+    from source
 
 )
 
-select * from final
+select * from renamed

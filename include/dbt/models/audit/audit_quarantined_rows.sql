@@ -1,0 +1,69 @@
+{#-
+    Every raw row that did not load, one row each, with the reason and where it is:
+    the ETL job's rejections (with the raw line) and the warehouse's (a reference to
+    a customer, order or product never loaded; the raw line is at source_file,
+    line_number in the bronze zone, the typed row in silver).
+-#}
+with
+
+etl_job as (
+
+    select
+        source_table,
+        quarantine_reason,
+        'etl_job' as rejected_by,
+        load_date,
+        source_file,
+        line_number,
+        raw_line,
+        record_id
+
+    from {{ ref('stg_ecommerce__quarantine') }}
+
+),
+
+orders as (
+
+    select
+        'orders' as source_table,
+        quarantine_reason,
+        'warehouse' as rejected_by,
+        load_date,
+        source_file,
+        line_number,
+        cast(null as varchar) as raw_line,
+        cast(order_id as varchar) as record_id
+
+    from {{ ref('int_order_versions') }}
+    where quarantine_reason is not null
+
+),
+
+order_items as (
+
+    select
+        'order_items' as source_table,
+        quarantine_reason,
+        'warehouse' as rejected_by,
+        load_date,
+        source_file,
+        line_number,
+        cast(null as varchar) as raw_line,
+        cast(order_item_id as varchar) as record_id
+
+    from {{ ref('int_order_lines') }}
+    where quarantine_reason is not null
+
+),
+
+final as (
+
+    select * from etl_job
+    union all
+    select * from orders
+    union all
+    select * from order_items
+
+)
+
+select * from final

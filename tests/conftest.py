@@ -48,6 +48,19 @@ def spark() -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
+def spark_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """The local Spark service process (a warm JVM that runs the Glue job's script)."""
+    from ecommerce_dwh.local.spark_service import start_spark_service, stop_spark_service
+
+    state_dir = tmp_path_factory.mktemp("spark-service")
+    service = start_spark_service(state_dir)
+    try:
+        yield service
+    finally:
+        stop_spark_service(state_dir)
+
+
+@pytest.fixture(scope="session")
 def aws_env(moto_server: MotoServer) -> dict[str, str]:
     """Environment variables that point boto3, s3fs and Terraform at the moto server."""
     return {

@@ -68,10 +68,10 @@ class LocalAirflow:
 
 @pytest.fixture(scope="session")
 def local_airflow(
-    tmp_path_factory: pytest.TempPathFactory, moto_server: MotoServer
+    tmp_path_factory: pytest.TempPathFactory, moto_server: MotoServer, spark_service
 ) -> LocalAirflow:
     state_dir = tmp_path_factory.mktemp("state")
-    env = local_environment(state_dir, moto_server.endpoint_url)
+    env = local_environment(state_dir, moto_server.endpoint_url, spark_url=spark_service.url)
     # Failures under test retry after a second, not after production's backoff.
     env["DWH_RETRY_DELAY_SECONDS"] = "1"
     airflow = LocalAirflow(state_dir, env)

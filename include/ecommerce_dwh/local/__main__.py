@@ -12,6 +12,11 @@ from ecommerce_dwh.local.environment import local_environment
 from ecommerce_dwh.local.moto_server import running_endpoint, start_moto, stop_moto
 from ecommerce_dwh.local.pipeline import DEFAULT_MOTO_PORT, RunOptions, run_pipeline
 from ecommerce_dwh.local.services import DEFAULT_API_PORT, start_airflow, stop_airflow
+from ecommerce_dwh.local.spark_service import (
+    running_spark_url,
+    start_spark_service,
+    stop_spark_service,
+)
 from ecommerce_dwh.settings import get_settings
 
 
@@ -59,10 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("moto-stop", help="stop the moto server recorded in the state folder")
 
     up = sub.add_parser("airflow-start",
-                        help="start moto + api-server, scheduler, dag-processor, triggerer")
+                        help="start moto, the local Spark service, and Airflow's api-server, "
+                             "scheduler, dag-processor and triggerer")
     up.add_argument("--port", type=int, default=DEFAULT_API_PORT, help="UI/API port (8080)")
     up.add_argument("--moto-port", type=int, default=DEFAULT_MOTO_PORT)
-    sub.add_parser("airflow-stop", help="stop the Airflow components and the moto server")
+    sub.add_parser("airflow-stop",
+                   help="stop the Airflow components, the local Spark service and moto")
     return parser
 
 
@@ -96,9 +103,11 @@ def main(argv: list[str] | None = None) -> int:
         endpoint = running_endpoint(state_dir)
         if endpoint is None:
             endpoint = start_moto(state_dir, port=args.moto_port).endpoint_url
-        env = local_environment(state_dir, endpoint)
+        spark_url = running_spark_url(state_dir) or start_spark_service(state_dir).url
+        env = local_environment(state_dir, endpoint, spark_url=spark_url)
         pids = start_airflow(env, api_port=args.port)
         print(f"moto server : {endpoint}")
+        print(f"local Spark : {spark_url}")
         for component, pid in pids.items():
             print(f"{component:<12}: PID {pid}, log {env['AIRFLOW_HOME']}/logs/{component}.log")
         print(f"\nAirflow UI  : http://localhost:{args.port}  (user admin; password in "
@@ -110,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
         endpoint = running_endpoint(state_dir) or "http://127.0.0.1:0"
         stopped = stop_airflow(local_environment(state_dir, endpoint))
         print(f"stopped: {', '.join(stopped) or 'no Airflow component was running'}")
+        print("local Spark stopped" if stop_spark_service(state_dir)
+              else "no local Spark service was running")
         print("moto stopped" if stop_moto(state_dir) else "no moto server was running")
         return 0
     return 2

@@ -50,6 +50,7 @@ def local_environment(
     moto_endpoint: str,
     base: Mapping[str, str] | None = None,
     parallelism: int = 4,
+    spark_url: str | None = None,
 ) -> dict[str, str]:
     """The environment for Airflow processes (CLI, services, tests) in local mode.
 
@@ -59,6 +60,8 @@ def local_environment(
         moto_endpoint: the moto server's URL.
         base: the environment to extend (``os.environ`` by default).
         parallelism: Airflow's parallelism: small, for a 2-core laptop.
+        spark_url: the local Spark service that runs the Glue job's script (without
+            one, each run starts a ``spark-submit`` of its own).
     """
     env = dict(os.environ if base is None else base)
     airflow_home = state_dir / "airflow"
@@ -86,6 +89,10 @@ def local_environment(
             "PYTHONPATH": str(PROJECT_ROOT / "include") + os.pathsep + env.get("PYTHONPATH", ""),
         }
     )
+    if spark_url:
+        env["DWH_LOCAL_SPARK_URL"] = spark_url
+    else:
+        env.pop("DWH_LOCAL_SPARK_URL", None)
     # Every AWS call must go through the aws_default connection: credentials or an
     # endpoint in the caller's shell must never reach local mode (nor a real account).
     for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ACCESS_KEY_ID",

@@ -1,10 +1,12 @@
 """``make run``: the whole pipeline on this machine, with real Airflow, Terraform and dbt.
 
-1. start a moto server process (the emulated AWS) unless one is already running;
+1. start a moto server process (the emulated AWS) unless one is already running, and
+   the local Spark service (a warm Spark for the Glue job's script);
 2. migrate the project-local Airflow database;
 3. ``dwh_infrastructure``: Terraform applies ``environments/local`` against moto;
 4. for each day: ``dwh_ingest`` then ``dwh_transform`` (``airflow dags test``);
-5. print a summary and stop the moto server (unless asked to keep it).
+5. print a summary and stop the moto server (unless asked to keep it) and the Spark
+   service.
 """
 
 from __future__ import annotations
@@ -13,12 +15,18 @@ import datetime as dt
 import json
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ecommerce_dwh.local import airflow_cli
 from ecommerce_dwh.local.environment import local_environment
 from ecommerce_dwh.local.moto_server import running_endpoint, start_moto, stop_moto
+from ecommerce_dwh.local.spark_service import (
+    running_spark_url,
+    start_spark_service,
+    stop_spark_service,
+)
 from ecommerce_dwh.local.warehouse_summary import format_relations, relations
 
 DEFAULT_MOTO_PORT = 5055
@@ -60,18 +68,31 @@ def run_pipeline(options: RunOptions) -> list:
         _say(f"moto server  : {endpoint} (PID {server.pid}, log {server.log_file})")
     else:
         _say(f"moto server  : {endpoint} (already running, reused)")
-    env = local_environment(state_dir, endpoint)
-    # The history starts at the first day run here: the DAGs' start date and the
-    # generator's epoch (so the first day carries the initial customers and products).
-    env["DWH_START_DATE"] = options.start.isoformat()
+    spark_url = running_spark_url(state_dir)
+    started_spark = spark_url is None
+    # The Spark service starts its JVM while Terraform applies (the first ETL run waits).
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spark-service")
+    spark = pool.submit(start_spark_service, state_dir) if started_spark else None
     try:
         step = time.monotonic()
+        env = local_environment(state_dir, endpoint)
+        # The history starts at the first day run here: the DAGs' start date and the
+        # generator's epoch (so the first day carries the initial customers and products).
+        env["DWH_START_DATE"] = options.start.isoformat()
         airflow_cli.run(["db", "migrate"], env, log_dir / "airflow-db-migrate.log")
         _say(f"airflow db   : migrated ({time.monotonic() - step:.1f}s), "
              f"AIRFLOW_HOME={env['AIRFLOW_HOME']}")
         first = options.start.isoformat()
         _dag("dwh_infrastructure", first, env, log_dir, options,
              conf={"environment": "local", "action": "apply"})
+        if spark is not None:
+            service = spark.result()
+            spark_url = service.url
+            _say(f"local Spark  : {spark_url} (PID {service.pid}, log {service.log_file})")
+        else:
+            _say(f"local Spark  : {spark_url} (already running, reused)")
+        env = local_environment(state_dir, endpoint, spark_url=spark_url)
+        env["DWH_START_DATE"] = options.start.isoformat()
         conf = {"orders_per_day": options.orders_per_day, "seed": options.seed,
                 "bad_row_rate": options.bad_row_rate}
         for offset in range(options.days):
@@ -82,6 +103,10 @@ def run_pipeline(options: RunOptions) -> list:
         _summary(options, env, found, endpoint)
         return found
     finally:
+        pool.shutdown(wait=True)
+        if started_spark:
+            stop_spark_service(state_dir)
+            _say("local Spark  : stopped")
         if started_moto and not options.keep_moto:
             stop_moto(state_dir)
             _say("moto server  : stopped")

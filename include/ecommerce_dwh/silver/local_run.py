@@ -7,8 +7,10 @@ moto accepts ``StartJobRun`` but executes nothing, and local Spark cannot reach 
    arguments, ``--extra-py-files``), and the script and its zip are downloaded from the
    S3 objects Terraform uploaded;
 2. the day's bronze folders are copied from ``--raw_root`` to a scratch folder;
-3. ``spark-submit --master local[N]`` runs the script with the run's arguments, the two
-   roots pointed at the scratch folders;
+3. the script runs with the run's arguments, the two roots pointed at the scratch
+   folders: on the warm local Spark service at ``DWH_LOCAL_SPARK_URL`` when one is
+   running (``include/glue/local_spark_service.py``), else under ``spark-submit --master
+   local[N]`` (a JVM of its own);
 4. the silver folders the script wrote replace the day's prefixes under
    ``--silver_root``, and the day's partitions are registered in ``--catalog_database``
    (the script itself would do that on Glue, where its output is already in S3).
@@ -18,6 +20,7 @@ Java 17 must be on the machine (``scripts/setup.sh`` installs Debian's when miss
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -29,7 +32,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.error import HTTPError, URLError
 from urllib.parse import urlparse
+from urllib.request import Request, urlopen
 
 from ecommerce_dwh import contract, lake
 from ecommerce_dwh.silver.catalog import register_silver_day
@@ -184,7 +189,12 @@ def run_job_locally(
     day = arguments["--day"]
     log_dir = Path(log_dir or tempfile.gettempdir())
     log_dir.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f"dwh-silver-{day}-"))
+    # The scratch folder must be one the service can read (the same machine, or a
+    # volume shared with its container: DWH_LOCAL_SPARK_SCRATCH).
+    scratch_root = os.environ.get("DWH_LOCAL_SPARK_SCRATCH") or None
+    if scratch_root:
+        Path(scratch_root).mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f"dwh-silver-{day}-", dir=scratch_root))
     try:
         return _run(s3, glue, job, arguments, day, work, log_dir / f"bronze_to_silver-{day}.log",
                     timeout)
@@ -205,22 +215,12 @@ def _run(s3: Any, glue: Any, job: Mapping[str, Any], arguments: dict[str, str], 
         folder = f"{table}/{contract.day_folder(day)}/"
         _download_prefix(s3, raw_bucket, f"{raw_prefix}/{folder}", raw_dir / folder)
 
-    cmd = [str(Path(sys.executable).with_name("spark-submit")), "--master", LOCAL_SPARK_MASTER]
-    for key, value in LOCAL_SPARK_CONF.items():
-        cmd += ["--conf", f"{key}={value}"]
-    if py_files:
-        cmd += ["--py-files", ",".join(map(str, py_files))]
-    cmd += [str(script), "--JOB_NAME", str(job["Name"]),
-            *script_arguments(arguments, raw_dir, silver_dir)]
-    log.info("local Spark: %s", " ".join(cmd))
-    with log_file.open("w") as out:
-        proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT,  # noqa: S603
-                              stdin=subprocess.DEVNULL, env=spark_environment(), cwd=work,
-                              timeout=timeout, check=False)
-    if proc.returncode != 0:
-        raise LocalRunError(
-            f"local Spark run of Glue job {job['Name']} for {day} failed (exit "
-            f"{proc.returncode}); log {log_file}:\n{_tail(log_file)}")
+    argv = ["--JOB_NAME", str(job["Name"]), *script_arguments(arguments, raw_dir, silver_dir)]
+    service = os.environ.get("DWH_LOCAL_SPARK_URL")
+    if service:
+        _run_on_service(service, script, py_files, argv, log_file, job, day, timeout)
+    else:
+        _spark_submit(script, py_files, argv, work, log_file, job, day, timeout)
     for line in log_file.read_text(errors="replace").splitlines():
         if "bronze_to_silver:" in line:  # the script's own summary lines
             log.info("%s", line)
@@ -239,6 +239,48 @@ def _run(s3: Any, glue: Any, job: Mapping[str, Any], arguments: dict[str, str], 
         partitions = register_silver_day(glue, arguments["--catalog_database"],
                                          arguments["--silver_root"], day)
     return LocalRunResult(day, time.monotonic() - started, uploaded, partitions, log_file)
+
+
+def _spark_submit(script: Path, py_files: list[Path], argv: list[str], work: Path,
+                  log_file: Path, job: Mapping[str, Any], day: str, timeout: float) -> None:
+    """Run the script under ``spark-submit --master local[N]``: a JVM for this run alone."""
+    cmd = [str(Path(sys.executable).with_name("spark-submit")), "--master", LOCAL_SPARK_MASTER]
+    for key, value in LOCAL_SPARK_CONF.items():
+        cmd += ["--conf", f"{key}={value}"]
+    if py_files:
+        cmd += ["--py-files", ",".join(map(str, py_files))]
+    cmd += [str(script), *argv]
+    log.info("local Spark: %s", " ".join(cmd))
+    with log_file.open("w") as out:
+        proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT,  # noqa: S603
+                              stdin=subprocess.DEVNULL, env=spark_environment(), cwd=work,
+                              timeout=timeout, check=False)
+    if proc.returncode != 0:
+        raise LocalRunError(
+            f"local Spark run of Glue job {job['Name']} for {day} failed (exit "
+            f"{proc.returncode}); log {log_file}:\n{_tail(log_file)}")
+
+
+def _run_on_service(url: str, script: Path, py_files: list[Path], argv: list[str],
+                    log_file: Path, job: Mapping[str, Any], day: str, timeout: float) -> None:
+    """Run the script on the warm local Spark service at ``url``."""
+    body = json.dumps({"script": str(script), "py_files": [str(p) for p in py_files],
+                       "argv": argv, "log_file": str(log_file)}).encode()
+    request = Request(f"{url.rstrip('/')}/run", data=body, method="POST",
+                      headers={"Content-Type": "application/json"})
+    log.info("local Spark service %s: %s %s", url, script.name, " ".join(argv))
+    try:
+        with urlopen(request, timeout=timeout) as response:  # noqa: S310 - loopback
+            json.loads(response.read())
+    except HTTPError as error:
+        answer = json.loads(error.read() or b"{}")
+        raise LocalRunError(
+            f"local Spark run of Glue job {job['Name']} for {day} failed on the service at "
+            f"{url}; log {log_file}:\n{answer.get('error', error)}") from None
+    except URLError as error:
+        raise LocalRunError(f"the local Spark service at {url} (DWH_LOCAL_SPARK_URL) does not "
+                            f"answer: {error.reason}; start it (make run and make airflow "
+                            "do) or unset DWH_LOCAL_SPARK_URL") from None
 
 
 def _tail(path: Path, lines: int = 60) -> str:

@@ -8,8 +8,10 @@ START     ?= 2024-01-01
 ORDERS    ?= 200
 SEED      ?= 42
 KEEP_MOTO ?=
+# make dashboard knob: make dashboard DASHBOARD_PORT=8600
+DASHBOARD_PORT ?= 8501
 
-.PHONY: help setup run test airflow airflow-stop moto-start moto-stop lint lock clean
+.PHONY: help setup run dashboard test airflow airflow-stop moto-start moto-stop lint lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -21,13 +23,20 @@ run: setup ## the whole pipeline locally: moto + Terraform + Airflow DAGs + dbt 
 	$(PY) -m ecommerce_dwh.local run --start $(START) --days $(DAYS) \
 	  --orders-per-day $(ORDERS) --seed $(SEED) $(if $(KEEP_MOTO),--keep-moto)
 
+dashboard: ## serve the warehouse dashboard on http://127.0.0.1:8501 (after make run; DASHBOARD_PORT=...)
+	@scripts/setup_dashboard.sh
+	@echo "dashboard: http://127.0.0.1:$(DASHBOARD_PORT)  (reads $${DWH_DUCKDB_PATH:-.local/warehouse.duckdb}; Ctrl-C stops it)"
+	cd dashboard && ../.venv-dashboard/bin/streamlit run app.py \
+	  --server.address 127.0.0.1 --server.port $(DASHBOARD_PORT) \
+	  --server.headless true --browser.gatherUsageStats false
+
 test: ## set up, then run every test (pytest); no tests collected is a failure
 	@scripts/test.sh
 
 airflow: setup ## start a real local Airflow (UI on http://localhost:8080) and moto
 	$(PY) -m ecommerce_dwh.local airflow-start
 
-airflow-stop: ## stop the local Airflow components and moto, by PID
+airflow-stop: ## stop the local Airflow components, the local Spark service and moto, by PID
 	$(PY) -m ecommerce_dwh.local airflow-stop
 
 moto-start: setup ## start only the moto server (emulated AWS) on 127.0.0.1:5055
@@ -37,7 +46,7 @@ moto-stop: ## stop the moto server
 	$(PY) -m ecommerce_dwh.local moto-stop
 
 lint: setup ## ruff on Python, terraform fmt on infra/
-	.venv/bin/ruff check dags include tests benchmarks scripts
+	.venv/bin/ruff check dags include tests benchmarks scripts dashboard
 	terraform fmt -check -recursive infra/terraform
 
 lock: ## regenerate requirements.lock from requirements-dev.txt (needs the registry)

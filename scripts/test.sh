@@ -9,6 +9,9 @@ scripts/setup.sh || exit $?
 scripts/setup_browser.sh || exit $?
 # checkov lives in its own venv (its botocore pin conflicts with Airflow's).
 scripts/checkov.sh --install >/dev/null || exit $?
+# The dashboard (Streamlit) lives in its own venv (its caps on starlette, uvicorn,
+# websockets and pyarrow would hold Airflow back); tests/dashboard run its tests in it.
+scripts/setup_dashboard.sh >/dev/null || exit $?
 
 .venv/bin/python -m pytest "$@"
 status=$?

@@ -130,3 +130,5 @@ def _summary(options: RunOptions, env: dict, found: list, endpoint: str) -> None
          f"print(duckdb.connect('{duckdb_path}').sql('show all tables'))\"")
     _say("Airflow UI: make airflow, then http://localhost:8080 (user admin, password in "
          f"{env['AIRFLOW_HOME']}/simple_auth_manager_passwords.json.generated)")
+    _say("Dashboard:  make dashboard, then http://127.0.0.1:8501 (revenue, customers, "
+         "orders, SCD2 history, data quality)")

@@ -32,3 +32,12 @@ USER astro
 # Cosmos renders the dbt task groups from this manifest (LoadMode.DBT_MANIFEST):
 # build it once at image build time instead of running `dbt ls` at every DAG parse.
 RUN dbt parse --quiet --project-dir include/dbt --profiles-dir include/dbt --target local
+
+# The zip of the modules the Glue job imports (Terraform uploads it; dwh_infrastructure
+# rebuilds it before each plan, byte for byte the same).
+RUN python -m ecommerce_dwh.silver.package
+
+# Java and Spark are not in this image: local mode's Spark runs in its own container
+# (docker-compose.override.yml, docker/local-spark.Dockerfile). This folder is the
+# mount point of the scratch volume the two share, owned by the astro user.
+RUN mkdir -p /usr/local/airflow/spark-scratch

@@ -93,3 +93,37 @@ def test_dockerignore_keeps_local_state_out_of_the_image() -> None:
     ignored = (PROJECT_ROOT / ".dockerignore").read_text().split()
     for entry in (".venv", ".local", ".git", "include/dbt/target"):
         assert entry in ignored
+
+
+def test_local_spark_runs_in_its_own_container_and_the_airflow_image_has_no_spark() -> None:
+    """Local mode's Spark is a compose service of its own (Java and pyspark pinned as
+    Glue 5.0); the image that `astro deploy` ships carries neither."""
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
+    assert "openjdk" not in dockerfile and "pyspark" not in dockerfile
+    assert "pyspark" not in _pins(PROJECT_ROOT / "requirements.txt")
+    assert "python -m ecommerce_dwh.silver.package" in dockerfile
+    compose = yaml.safe_load((PROJECT_ROOT / "docker-compose.override.yml").read_text())
+    spark = compose["services"]["local-spark"]
+    spark_file = (PROJECT_ROOT / spark["build"]["dockerfile"]).read_text()
+    dev = _pins(PROJECT_ROOT / "requirements-dev.txt")
+    lock = _pins(PROJECT_ROOT / "requirements.lock")
+    assert f"pyspark=={dev['pyspark']}" in spark_file
+    assert f"py4j=={lock['py4j']}" in spark_file
+    assert "openjdk-17-jre-headless" in spark_file
+    assert "include/glue/local_spark_service.py" in spark_file
+    command = spark["command"]
+    port = command[command.index("--port") + 1]
+    scheduler = compose["services"]["scheduler"]
+    assert scheduler["environment"]["DWH_LOCAL_SPARK_URL"] == f"http://local-spark:{port}"
+    scratch = scheduler["environment"]["DWH_LOCAL_SPARK_SCRATCH"]
+    # Both containers see the scratch folders at the same path (the runner sends paths).
+    [mount] = spark["volumes"]
+    assert mount in scheduler["volumes"]
+    assert scratch.startswith(mount.split(":", 1)[1] + "/")
+    assert f"mkdir -p {mount.split(':', 1)[1]}" in dockerfile
+    # The same Spark settings as the local runner's.
+    from ecommerce_dwh.silver.local_run import LOCAL_SPARK_CONF
+
+    confs = {command[i + 1] for i, arg in enumerate(command) if arg == "--conf"}
+    assert {f"{k}={v}" for k, v in LOCAL_SPARK_CONF.items()
+            if k != "spark.driver.memory"} <= confs

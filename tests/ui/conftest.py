@@ -1,8 +1,8 @@
 """Fixtures of the UI tests: a real local Airflow and Debian's Chromium.
 
 ``airflow_ui`` is what ``make airflow`` runs, in a temporary state folder: its own
-moto server and api-server, scheduler, dag-processor and triggerer on a free port,
-with ``dwh_infrastructure`` applied first (``airflow dags test``) so that the
+moto server, local Spark service and api-server, scheduler, dag-processor and
+triggerer on a free port, with ``dwh_infrastructure`` applied first (``airflow dags test``) so that the
 Terraform outputs exist. Every process is stopped by PID at the end, whatever
 happened. ``page`` is a Playwright page in ``/usr/bin/chromium`` (installed by
 ``scripts/setup_browser.sh``; no browser is ever downloaded).
@@ -31,6 +31,7 @@ from ecommerce_dwh.local.environment import local_environment
 from ecommerce_dwh.local.moto_server import start_moto, stop_moto
 from ecommerce_dwh.local.processes import free_port
 from ecommerce_dwh.local.services import start_airflow, stop_airflow
+from ecommerce_dwh.local.spark_service import start_spark_service, stop_spark_service
 from ecommerce_dwh.settings import PROJECT_ROOT
 
 #: Where screenshots (and, on failure, Airflow logs) go; CI uploads this folder.
@@ -138,7 +139,8 @@ def airflow_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AirflowUI]:
     moto = start_moto(state_dir)
     env: dict[str, str] | None = None
     try:
-        env = local_environment(state_dir, moto.endpoint_url)
+        spark = start_spark_service(state_dir)
+        env = local_environment(state_dir, moto.endpoint_url, spark_url=spark.url)
         port = free_port()
         env["DWH_RETRY_DELAY_SECONDS"] = "1"
         # History starts yesterday: the day the schedule runs next is the generator's
@@ -165,6 +167,7 @@ def airflow_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AirflowUI]:
     finally:
         if env is not None:
             stop_airflow(env)
+        stop_spark_service(state_dir)
         stop_moto(state_dir)
         if _failed:
             _keep_logs(state_dir)

@@ -24,7 +24,7 @@ DOCS = sorted([PROJECT_ROOT / "README.md", *(PROJECT_ROOT / "docs").glob("*.md")
 #: Top-level entries a backticked path must start with to be checked as a path.
 TOP_LEVEL = (
     "dags/", "include/", "infra/", "scripts/", "tests/", "docs/", "benchmarks/",
-    "plugins/", ".github/", ".ci/", ".astro/",
+    "plugins/", ".github/", ".ci/", ".astro/", "docker/",
 )
 TOP_FILES = {
     "Makefile", "Dockerfile", "README.md", "requirements.txt", "requirements-dev.txt",

@@ -1,7 +1,7 @@
 """The pipeline the way a person runs it: in the Airflow web UI, in a real browser.
 
 Log in, open ``dwh_ingest``, set Params in the trigger form and trigger; watch the run
-succeed; open the ``dwh_transform`` run that the ``ecommerce_dwh_raw_landed`` Asset
+succeed; open the ``dwh_transform`` run that the ``ecommerce_dwh_silver_landed`` Asset
 started and see its Cosmos task group ``dbt`` succeed. Screenshots of the trigger
 form and of the finished grids go to ``.local/artifacts/``. A step that fails says
 which step, and shows the page's visible text.

@@ -209,8 +209,9 @@ def typed_value(column: contract.Column) -> SparkColumn:
 
 
 def _unparsed(columns: Iterable[contract.Column]) -> SparkColumn:
-    """Some of ``columns`` has text that does not parse as its type."""
-    conditions = [_text(c.name).isNotNull() & typed_value(c).isNull() for c in columns]
+    """Some of ``columns`` has text that does not parse as its type (the typed column,
+    computed once by :func:`classify`, is null while the text is not)."""
+    conditions = [_text(c.name).isNotNull() & F.col(c.name).isNull() for c in columns]
     return _any(conditions)
 
 

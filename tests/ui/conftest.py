@@ -2,7 +2,8 @@
 
 ``airflow_ui`` is what ``make airflow`` runs, in a temporary state folder: its own
 moto server, local Spark service and api-server, scheduler, dag-processor and
-triggerer on a free port, with ``dwh_infrastructure`` applied first (``airflow dags test``) so that the
+triggerer on a free port, with ``dwh_infrastructure`` applied first (``airflow dags
+test``) so that the
 Terraform outputs exist. Every process is stopped by PID at the end, whatever
 happened. ``page`` is a Playwright page in ``/usr/bin/chromium`` (installed by
 ``scripts/setup_browser.sh``; no browser is ever downloaded).

@@ -68,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
                              "scheduler, dag-processor and triggerer")
     up.add_argument("--port", type=int, default=DEFAULT_API_PORT, help="UI/API port (8080)")
     up.add_argument("--moto-port", type=int, default=DEFAULT_MOTO_PORT)
+    dbt = sub.add_parser(
+        "dbt", help="run dbt on the local warehouse, against the running moto server",
+        description="Run dbt on the local DuckDB warehouse with the environment the "
+                    "transform DAG gives it (the moto server that holds the lake must run: "
+                    "`make run KEEP_MOTO=1`, or `make airflow`), e.g. "
+                    "`python -m ecommerce_dwh.local dbt build --full-refresh`.")
+    dbt.add_argument("dbt_args", nargs=argparse.REMAINDER, help="dbt's own arguments")
     sub.add_parser("airflow-stop",
                    help="stop the Airflow components, the local Spark service and moto")
     return parser
@@ -115,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         print("First trigger dwh_infrastructure (creates the emulated AWS resources), then "
               "dwh_ingest. Stop everything with: make airflow-stop")
         return 0
+    if args.command == "dbt":
+        return _dbt(state_dir, args.dbt_args)
     if args.command == "airflow-stop":
         endpoint = running_endpoint(state_dir) or "http://127.0.0.1:0"
         stopped = stop_airflow(local_environment(state_dir, endpoint))
@@ -124,6 +133,28 @@ def main(argv: list[str] | None = None) -> int:
         print("moto stopped" if stop_moto(state_dir) else "no moto server was running")
         return 0
     return 2
+
+
+def _dbt(state_dir: Path, dbt_args: list[str]) -> int:
+    """dbt with local mode's environment, on the project in include/dbt."""
+    import subprocess
+
+    from ecommerce_dwh.local.moto_server import MOTO_ACCESS_KEY, MOTO_SECRET_KEY
+    from ecommerce_dwh.settings import DBT_PROJECT_DIR
+
+    endpoint = running_endpoint(state_dir)
+    if endpoint is None:
+        print("no moto server is running (the silver zone lives there): make run "
+              "KEEP_MOTO=1, or make airflow", file=sys.stderr)
+        return 1
+    env = local_environment(state_dir, endpoint)
+    env.update({"DWH_DUCKDB_PATH": str(state_dir / "warehouse.duckdb"),
+                "DWH_AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": MOTO_ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY": MOTO_SECRET_KEY})
+    dbt_bin = str(Path(sys.executable).with_name("dbt"))
+    cmd = [dbt_bin, *dbt_args, "--project-dir", str(DBT_PROJECT_DIR),
+           "--profiles-dir", str(DBT_PROJECT_DIR), "--target", "local"]
+    return subprocess.run(cmd, env=env, check=False).returncode  # noqa: S603
 
 
 if __name__ == "__main__":

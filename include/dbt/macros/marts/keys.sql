@@ -1,12 +1,15 @@
 {#-
     Surrogate key: md5 over the given columns, null-safe and separator-delimited
     (the same idea as dbt_utils.generate_surrogate_key, which cannot be installed
-    here). md5 and || behave the same on DuckDB and Redshift.
+    here). md5 and || behave the same on DuckDB and Redshift. The text cast says its
+    width (Redshift's widest varchar; DuckDB ignores it): a bare `varchar`, or dbt's
+    type_string() (`text` on Redshift), may mean varchar(256) there, and a cast to a
+    narrower varchar cuts the value silently.
 -#}
 {% macro surrogate_key(columns) -%}
     md5(
         {%- for column in columns %}
-        coalesce(cast({{ column }} as varchar), '_null_'){{ " || '|' ||" if not loop.last }}
+        coalesce(cast({{ column }} as varchar(65535)), '_null_'){{ " || '|' ||" if not loop.last }}
         {%- endfor %}
     )
 {%- endmacro %}

@@ -3,6 +3,9 @@
     the ETL job's rejections (with the raw line) and the warehouse's (a reference to
     a customer, order or product never loaded; the raw line is at source_file,
     line_number in the bronze zone, the typed row in silver).
+
+    raw_line and record_id have the same explicit width in every branch: Redshift makes a
+    bare `varchar` 256 bytes in a table, and a raw line can be much longer.
 -#}
 with
 
@@ -15,8 +18,8 @@ etl_job as (
         load_date,
         source_file,
         line_number,
-        raw_line,
-        record_id
+        cast(raw_line as varchar(65535)) as raw_line,
+        cast(record_id as varchar(65535)) as record_id
 
     from {{ ref('stg_ecommerce__quarantine') }}
 
@@ -31,8 +34,8 @@ orders as (
         load_date,
         source_file,
         line_number,
-        cast(null as varchar) as raw_line,
-        cast(order_id as varchar) as record_id
+        cast(null as varchar(65535)) as raw_line,
+        cast(order_id as varchar(65535)) as record_id
 
     from {{ ref('int_order_versions') }}
     where quarantine_reason is not null
@@ -48,8 +51,8 @@ order_items as (
         load_date,
         source_file,
         line_number,
-        cast(null as varchar) as raw_line,
-        cast(order_item_id as varchar) as record_id
+        cast(null as varchar(65535)) as raw_line,
+        cast(order_item_id as varchar(65535)) as record_id
 
     from {{ ref('int_order_lines') }}
     where quarantine_reason is not null

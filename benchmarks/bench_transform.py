@@ -4,11 +4,13 @@
     .venv/bin/python benchmarks/bench_transform.py                 # ~10 min
     .venv/bin/python benchmarks/bench_transform.py --modes local:dbt_runner --history-days 0
 
-Everything runs for real on this machine: a moto server process holds the raw bucket,
-each DAG run is ``airflow dags test dwh_transform`` (Cosmos, DuckDB, dbt reading S3
-through s3fs) and each plain run is ``dbt build`` of the same project, same data, same
-S3 endpoint, in a child process. Terraform is not needed: the bucket is created
-directly and the outputs the DAG reads come from ``AIRFLOW_VAR_DWH_INFRA_OUTPUTS``.
+Everything runs for real on this machine: a moto server process holds the lake (each
+day generated, turned into silver by the ETL job's transforms on a local SparkSession
+and uploaded), each DAG run is ``airflow dags test dwh_transform`` (Cosmos, DuckDB, dbt
+reading silver from S3 through s3fs) and each plain run is ``dbt build`` of the same
+project, same data, same dbt threads (the profile's), same S3 endpoint, in a child
+process. Terraform is not needed: the buckets are created directly and the outputs the
+DAG reads come from ``AIRFLOW_VAR_DWH_INFRA_OUTPUTS``.
 
 1. Cosmos modes (goal: DAG <= 1.5x plain). One generated day in S3; for each mode
    (``DWH_COSMOS_EXECUTION_MODE:DWH_COSMOS_INVOCATION_MODE[:DWH_COSMOS_TEST_BEHAVIOR]``)
@@ -30,6 +32,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -42,7 +45,7 @@ try:
 except ImportError:  # a checkout without `pip install -e .`
     sys.path.insert(0, str(ROOT / "include"))
 
-from ecommerce_dwh import lake  # noqa: E402
+from ecommerce_dwh import contract, lake  # noqa: E402
 from ecommerce_dwh.generator import GeneratorConfig, generate_day  # noqa: E402
 from ecommerce_dwh.local import airflow_cli  # noqa: E402
 from ecommerce_dwh.local.environment import local_environment  # noqa: E402
@@ -53,9 +56,12 @@ from ecommerce_dwh.local.moto_server import (  # noqa: E402
     stop_moto,
 )
 from ecommerce_dwh.settings import DBT_PROJECT_DIR  # noqa: E402
+from ecommerce_dwh.silver import job  # noqa: E402
+from ecommerce_dwh.silver.local_run import local_spark_session  # noqa: E402
 
 EPOCH = dt.date(2024, 1, 1)
 BUCKET = "ecommerce-dwh-raw-bench"
+STAGING = "ecommerce-dwh-staging-bench"
 RATIO_GOAL, INCREMENTAL_GOAL = 1.5, 1.3
 
 
@@ -69,9 +75,11 @@ class Bench:
         self.s3 = boto3.client("s3", endpoint_url=self.moto.endpoint_url, region_name="us-east-2",
                                aws_access_key_id=MOTO_ACCESS_KEY,
                                aws_secret_access_key=MOTO_SECRET_KEY)
-        self.s3.create_bucket(Bucket=BUCKET,
-                              CreateBucketConfiguration={"LocationConstraint": "us-east-2"})
-        outputs = {"environment": "local", "raw_bucket": BUCKET}
+        for bucket in (BUCKET, STAGING):
+            self.s3.create_bucket(Bucket=bucket,
+                                  CreateBucketConfiguration={"LocationConstraint": "us-east-2"})
+        self.spark = local_spark_session("bench-transform")
+        outputs = {"environment": "local", "raw_bucket": BUCKET, "staging_bucket": STAGING}
         self.env = local_environment(work / "state", self.moto.endpoint_url)
         self.env["AIRFLOW_VAR_DWH_INFRA_OUTPUTS"] = json.dumps(outputs)
         self.log_dir = work / "logs"
@@ -83,27 +91,66 @@ class Bench:
         print(f"airflow CLI start: {time.perf_counter() - started:.1f} s")
 
     def close(self) -> None:
+        self.spark.stop()
         stop_moto(self.work / "moto")
 
     def land(self, day: dt.date) -> None:
+        """Land a day in bronze and in silver (what dwh_ingest leaves in S3)."""
         out = self.work / "gen" / day.isoformat()
         result = generate_day(day, self.config, out)
         lake.land_day(self.s3, BUCKET, day, result.files, result.manifest_path)
+        silver = self.work / "silver"
+        job.run_day(self.spark, day.isoformat(), out.as_uri(), silver.as_uri())
+        for dataset in contract.SILVER_DATASETS:
+            folder = f"{dataset}/{contract.day_folder(day)}/"
+            lake.replace_prefix(self.s3, STAGING, f"silver/{folder}",
+                                sorted((silver / folder).glob("*.parquet")))
 
-    def dag(self, day: dt.date, warehouse: str, mode: str = "local:dbt_runner") -> float:
+    def dag(self, day: dt.date, warehouse: str, mode: str = "watcher:dbt_runner") -> float:
         execution, invocation, *tests = mode.split(":")
         env = {**self.env, "DWH_DUCKDB_PATH": str(self.work / f"{warehouse}.duckdb"),
                "DWH_COSMOS_EXECUTION_MODE": execution, "DWH_COSMOS_INVOCATION_MODE": invocation,
                "DWH_COSMOS_TEST_BEHAVIOR": tests[0] if tests else "after_each"}
         log_dir = self.log_dir / warehouse
-        return airflow_cli.dags_test("dwh_transform", day.isoformat(), env, log_dir).seconds
+        result = airflow_cli.dags_test("dwh_transform", day.isoformat(), env, log_dir)
+        self.last_log = result.log_file
+        return result.seconds
+
+
+_TASK_EVENT = re.compile(r"^(\S+Z) .*\[DAG TEST\] (starting|end task) task_id=(\S+)")
+
+
+def breakdown(log_file: Path, total: float) -> str:
+    """Where a DAG run's seconds went, from ``airflow dags test``'s task start/end lines."""
+    started: dict[str, dt.datetime] = {}
+    spent: dict[str, float] = {}
+    first = last = None
+    for line in log_file.read_text(errors="replace").splitlines():
+        match = _TASK_EVENT.match(line)
+        if not match:
+            continue
+        when = dt.datetime.fromisoformat(match[1].replace("Z", "+00:00"))
+        first, last = first or when, when
+        task = match[3]
+        if match[2] == "starting":
+            started[task] = when
+        elif task in started:
+            kind = ("producer (dbt build)" if task.endswith("dbt_producer_watcher")
+                    else "dbt tasks" if task.startswith("dbt.") else task)
+            spent[kind] = spent.get(kind, 0.0) + (when - started.pop(task)).total_seconds()
+    parts = [f"{kind} {seconds:.1f} s" for kind, seconds in sorted(spent.items(),
+                                                                   key=lambda kv: -kv[1])]
+    if first and last:
+        parts.append(f"between tasks {(last - first).total_seconds() - sum(spent.values()):.1f} s")
+        parts.append(f"CLI start and parse {total - (last - first).total_seconds():.1f} s")
+    return "; ".join(parts)
 
     def plain(self, warehouse: str) -> float:
         target = self.work / "dbt-target" / warehouse
         cmd = [str(Path(sys.executable).with_name("dbt")), "build",
                "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
                "--target", "local", "--target-path", str(target), "--log-path", str(target),
-               "--vars", json.dumps({"raw_bucket": BUCKET})]
+               "--vars", json.dumps({"raw_bucket": BUCKET, "staging_bucket": STAGING})]
         env = {**self.env, "DWH_DUCKDB_PATH": str(self.work / f"{warehouse}.duckdb"),
                "DWH_AWS_ENDPOINT_URL": self.moto.endpoint_url,
                "AWS_ACCESS_KEY_ID": MOTO_ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": MOTO_SECRET_KEY}
@@ -129,6 +176,7 @@ def compare_modes(bench: Bench, modes: list[str]) -> None:
             continue
         verdict = "met" if dag / plain <= RATIO_GOAL else "MISSED"
         print(f"{mode:<24}{dag:>8.1f}{plain:>9.1f}{dag / plain:>7.2f}x  {verdict}", flush=True)
+        print(f"    where the DAG's seconds went: {breakdown(bench.last_log, dag)}", flush=True)
 
 
 def incremental(bench: Bench, history_days: int) -> None:
@@ -152,7 +200,7 @@ def incremental(bench: Bench, history_days: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders-per-day", type=int, default=200)
-    parser.add_argument("--modes", default="local:dbt_runner,local:subprocess,watcher:dbt_runner,"
+    parser.add_argument("--modes", default="watcher:dbt_runner,local:dbt_runner,"
                         "local:dbt_runner:build",
                         help="comma-separated EXECUTION:INVOCATION[:TEST_BEHAVIOR]")
     parser.add_argument("--history-days", type=int, default=30,

@@ -46,11 +46,13 @@ from ecommerce_dwh.settings import AWS_CONN_ID, INFRA_OUTPUTS_VARIABLE
 def dwh_transform() -> None:
     @task
     def ensure_spectrum_schema() -> list[str]:
-        from airflow.providers.amazon.aws.hooks.redshift_data import RedshiftDataHook
-
         from ecommerce_dwh import spectrum
 
         outputs = Variable.get(INFRA_OUTPUTS_VARIABLE, deserialize_json=True)
+        if not outputs.get("redshift_workgroup_name"):
+            return spectrum.ensure_external_schema(None, outputs)  # local: nothing to create
+        from airflow.providers.amazon.aws.hooks.redshift_data import RedshiftDataHook
+
         client = RedshiftDataHook(aws_conn_id=AWS_CONN_ID).conn
         return spectrum.ensure_external_schema(client, outputs)
 
@@ -62,6 +64,7 @@ def dwh_transform() -> None:
         render_config=cosmos_config.RENDER_CONFIG,
         operator_args=cosmos_config.OPERATOR_ARGS,
     )
+    cosmos_config.run_producer_first(dbt)
     publish_marts = EmptyOperator(task_id="publish_marts", outlets=[MARTS_PUBLISHED])
     chain(ensure_spectrum_schema(), dbt, publish_marts)
 

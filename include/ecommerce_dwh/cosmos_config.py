@@ -12,6 +12,7 @@ Connection details reach dbt as environment variables rendered from the
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from cosmos import ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
@@ -73,11 +74,14 @@ PROFILE_CONFIG = ProfileConfig(
 #: Redshift runs models side by side.
 MAX_ACTIVE_DBT_TASKS = 1 if get_settings().is_local else 8
 
-#: How Cosmos runs dbt: one ``dbt`` invocation per task (``local``) through dbtRunner in
-#: the worker's process (``dbt_runner``). ``benchmarks/bench_transform.py`` compares the
-#: alternatives by setting these two variables (``subprocess``; ``watcher``: one
-#: ``dbt build`` whose progress per-model sensor tasks follow); see its README section.
-EXECUTION_MODE = ExecutionMode(os.environ.get("DWH_COSMOS_EXECUTION_MODE", "local"))
+#: How Cosmos runs dbt. ``watcher`` (the default): one ``dbt build`` of the whole project
+#: in a producer task (dbt's own threads run models side by side), and per model a
+#: ``run`` and a ``test`` task that report that node's result from the build; retrying
+#: one of them runs its model (or tests) again on its own. ``local``: one dbt invocation
+#: per task. Both through dbtRunner in the worker's process (``dbt_runner``).
+#: ``benchmarks/bench_transform.py`` compares them (DWH_COSMOS_EXECUTION_MODE,
+#: DWH_COSMOS_INVOCATION_MODE); see benchmarks/README.md.
+EXECUTION_MODE = ExecutionMode(os.environ.get("DWH_COSMOS_EXECUTION_MODE", "watcher"))
 INVOCATION_MODE = InvocationMode(os.environ.get("DWH_COSMOS_INVOCATION_MODE", "dbt_runner"))
 
 EXECUTION_CONFIG = ExecutionConfig(
@@ -97,6 +101,31 @@ RENDER_CONFIG = RenderConfig(
     # run it before the fact exists.
     should_detach_multiple_parents_tests=True,
 )
+
+def run_producer_first(group: Any) -> None:
+    """In watcher mode, start the per-model tasks once the producer's ``dbt build`` ended.
+
+    Cosmos wires this for a ``DbtDag`` but not for a ``DbtTaskGroup``, whose consumer
+    tasks otherwise start beside the producer and wait for its results in the
+    triggerer; run one task at a time (``airflow dags test``, a busy pool) and a
+    consumer can take the slot the producer needs. The root consumers go after the
+    producer's gate task (``dbt_producer_watcher_done``), which succeeds when the build
+    succeeded and also when it failed and its retry was skipped (the producer never
+    builds twice): the consumers then report each node's result, and a failed node's
+    task fails, retries by running its model or tests alone, and alerts. When the task
+    before the group failed, the gate is upstream-failed and so is every consumer.
+    """
+    if EXECUTION_MODE != ExecutionMode.WATCHER:
+        return
+    prefix = f"{group.group_id}."
+    tasks = {t.task_id: t for t in group.dag.tasks if t.task_id.startswith(prefix)}
+    [producer] = [t for t in tasks.values() if t.task_id.endswith("dbt_producer_watcher")]
+    [gate] = [tasks[t] for t in producer.downstream_task_ids]
+    for task in tasks.values():
+        if task in (producer, gate) or set(task.upstream_task_ids) & set(tasks):
+            continue
+        gate >> task
+
 
 OPERATOR_ARGS: dict[str, object] = {
     "env": DBT_ENV,

@@ -7,7 +7,8 @@ Runs ours as a child process (``python -m ecommerce_dwh.generator``) on steady-s
 (well after the epoch, so every day also re-derives 40 days of order lifecycles), then
 ``tpchgen-cli csv`` at a scale factor with a similar total row count, then Faker row by row
 for a few seconds. Prints rows/s, MB/s and peak RSS (from wait4) and the ratio ours/tpchgen.
-tpchgen-cli (PyPI: tpchgen-cli==4.0.0) is found on PATH, or via $TPCHGEN_CLI.
+tpchgen-cli (PyPI: tpchgen-cli==4.0.0) is found via $TPCHGEN_CLI, beside the running Python
+(the venv's bin/), or on PATH.
 """
 
 from __future__ import annotations
@@ -87,10 +88,14 @@ def bench_ours(args: argparse.Namespace, work: Path) -> dict[str, float]:
 
 
 def find_tpchgen() -> list[str] | None:
-    """The tpchgen-cli command, or None."""
+    """The tpchgen-cli command, or None: $TPCHGEN_CLI, then beside the running Python (the
+    venv's bin/, where `make setup` installs it), then PATH."""
     explicit = os.environ.get("TPCHGEN_CLI")
     if explicit:
         return [explicit]
+    beside = Path(sys.executable).with_name("tpchgen-cli")
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return [str(beside)]
     found = shutil.which("tpchgen-cli")
     return [found] if found else None
 

@@ -19,7 +19,9 @@ Needs: `dwh_infrastructure` applied (its outputs in the `dwh_infra_outputs`
 Variable) and the `aws_default` connection.
 
 The history starts at `DWH_START_DATE` (default 2024-01-01): that day carries the
-initial customers and products, and a day before it is refused.
+initial customers and products. A trigger for a day before it is refused (the form
+says which day is the first allowed). Unpaused, the DAG catches up from the first day
+that has no run yet: days already landed by hand (or by `make run`) are not run again.
 
 **Rerun or backfill.** Rerunning a day replaces that day's files, so clearing a run
 is safe. For a range of days: Trigger → Backfill in the UI, or
@@ -33,7 +35,6 @@ import datetime as dt
 
 from airflow.sdk import Param, chain, dag, task
 from airflow.sdk.bases.sensor import PokeReturnValue
-from airflow.timetables.interval import CronDataIntervalTimetable
 
 from ecommerce_dwh.assets import SILVER_LANDED
 from ecommerce_dwh.dag_defaults import (
@@ -44,6 +45,7 @@ from ecommerce_dwh.dag_defaults import (
 )
 from ecommerce_dwh.settings import AWS_CONN_ID
 from ecommerce_dwh.silver.operators import glue_job_operator_class
+from ecommerce_dwh.timetables import DailyLandingTimetable
 
 OUTPUTS = "var.json.dwh_infra_outputs"
 
@@ -54,10 +56,11 @@ GlueJobOperator = glue_job_operator_class()
 
 @dag(
     dag_id="dwh_ingest",
-    # Data-interval timetable: the scheduled run for day D starts after D ends and its
-    # logical date is D. A run lands the day of its logical date, so a manual run
-    # (`airflow dags test dwh_ingest 2024-01-05`, or the UI's logical date) lands that day.
-    schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
+    # Daily: the scheduled run for day D starts after D ends and its logical date is D.
+    # A manual run (`airflow dags test dwh_ingest 2024-01-05`, the UI's logical date)
+    # lands the day of its logical date too, and counts as that day's run when the
+    # schedule catches up; a day before START_DATE is refused (ecommerce_dwh.timetables).
+    schedule=DailyLandingTimetable(START_DATE.date()),
     start_date=START_DATE,
     # Unpaused with a start date in the past, it lands every missed day, oldest first.
     catchup=True,

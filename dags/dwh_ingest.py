@@ -6,7 +6,8 @@ For the run's logical date (a scheduled run covers the day that just ended):
 1. `land_raw_day` generates the shop's extracts (customers, products, orders,
    order_items, plus a ground-truth manifest) and replaces that day's partitions under
    `s3://<raw bucket>/raw/<table>/dt=YYYY-MM-DD/` (bronze, CSV);
-2. `start_crawler` / `wait_for_crawler`: the raw Glue crawler catalogs the new folders;
+2. `crawl_raw`: the raw Glue crawler catalogs the new folders (the Amazon provider's
+   crawler operator; the wait is deferred to the triggerer, no worker slot held);
 3. `bronze_to_silver`: the Glue ETL job (Terraform's `aws_glue_job`, run by the Amazon
    provider's `GlueJobOperator`) writes the day's typed Parquet, its quarantined rows
    and its load counts under `s3://<staging bucket>/silver/` and registers the day's
@@ -34,9 +35,9 @@ from __future__ import annotations
 import datetime as dt
 
 from airflow.sdk import Param, chain, dag, task
-from airflow.sdk.bases.sensor import PokeReturnValue
 
 from ecommerce_dwh.assets import SILVER_LANDED
+from ecommerce_dwh.crawler import BoundedGlueCrawlerRunOperator
 from ecommerce_dwh.dag_defaults import (
     CRAWLER_POKE_INTERVAL,
     CRAWLER_TIMEOUT,
@@ -104,19 +105,17 @@ def dwh_ingest() -> None:
         )
         return ingest.generate_and_land(logical_date.date(), bucket, config, catalog_database)
 
-    @task
-    def start_crawler(name: str) -> str:
-        from ecommerce_dwh import ingest
-
-        return ingest.start_crawler(name)
-
-    # Our own poll, not the provider's GlueCrawlerSensor: see ecommerce_dwh.crawler.
-    @task.sensor(poke_interval=CRAWLER_POKE_INTERVAL.total_seconds(),
-                 timeout=CRAWLER_TIMEOUT.total_seconds(), mode="poke")
-    def wait_for_crawler(name: str, started_after: str) -> PokeReturnValue:
-        from ecommerce_dwh import ingest
-
-        return PokeReturnValue(is_done=ingest.crawler_finished(name, started_after))
+    # The provider's operator, deferred: the triggerer polls GetCrawler. Not retried: a
+    # crawl that failed or outlived the timeout needs a person (the alert), and a retry
+    # would only meet that crawl still running; botocore retries throttled calls itself.
+    crawl_raw = BoundedGlueCrawlerRunOperator(
+        task_id="crawl_raw",
+        crawler_name=f"{{{{ {OUTPUTS}.raw_crawler_name }}}}",
+        aws_conn_id=AWS_CONN_ID,
+        poll_interval=int(CRAWLER_POKE_INTERVAL.total_seconds()),
+        execution_timeout=CRAWLER_TIMEOUT,
+        retries=0,
+    )
 
     to_silver = GlueJobOperator(
         task_id="bronze_to_silver",
@@ -133,11 +132,9 @@ def dwh_ingest() -> None:
         outlets=[SILVER_LANDED],
     )
 
-    crawler_name = f"{{{{ {OUTPUTS}.raw_crawler_name }}}}"
     landed = land_raw_day(bucket=f"{{{{ {OUTPUTS}.raw_bucket }}}}",
                           catalog_database=f"{{{{ {OUTPUTS}.glue_staging_database }}}}")
-    started = start_crawler(crawler_name)
-    chain(landed, started, wait_for_crawler(crawler_name, started), to_silver)
+    chain(landed, crawl_raw, to_silver)
 
 
 dwh_ingest()

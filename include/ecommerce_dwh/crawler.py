@@ -1,85 +1,62 @@
-"""Start a Glue crawler and follow it to the end of its crawl.
+"""The raw crawl: the Amazon provider's ``GlueCrawlerRunOperator``, deferred, with a bound.
 
-The crawler's definition belongs to Terraform; the pipeline only starts it. We do
-not use the Amazon provider's crawler operator/sensor to wait: they call
-``GetCrawlerMetrics``, which the local emulator (moto) does not implement, and a
-plain ``GetCrawler`` poll behaves the same on AWS and moto.
+``dwh_ingest`` starts the raw crawler (Terraform owns its definition) and waits for the
+crawl in the triggerer: the provider's ``GlueCrawlerCompleteTrigger`` polls
+``GetCrawler`` with the ``crawler_ready`` waiter, so no worker slot is held while Glue
+crawls. The provider's *synchronous* wait is not used: it also calls
+``GetCrawlerMetrics``, which moto does not implement; the waiter needs only
+``GetCrawler``, which behaves the same on AWS and moto (moto's last crawl says
+``COMPLETED`` where AWS says ``SUCCEEDED``; the waiter only looks at ``FAILED`` and
+``CANCELLED``).
+
+:class:`BoundedGlueCrawlerRunOperator` adds one thing to the provider's operator: its
+``execution_timeout`` also bounds the trigger's number of polls. Under a triggerer the
+timeout alone would end the wait; ``airflow dags test`` (``make run``, the end-to-end
+tests) runs triggers in line and ignores timeouts, so without the bound a crawl that
+never ends would hang the run instead of failing it and alerting.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
+import math
 from typing import Any
 
-#: Last-crawl statuses that mean success. AWS says SUCCEEDED; moto says COMPLETED.
-SUCCEEDED = frozenset({"SUCCEEDED", "COMPLETED"})
-FAILED = frozenset({"FAILED", "CANCELLED", "STOPPED"})
+from airflow.providers.amazon.aws.operators.glue_crawler import GlueCrawlerRunOperator
+from airflow.providers.amazon.aws.triggers.base import AwsBaseWaiterTrigger
+from airflow.sdk.exceptions import AirflowException
 
 
-class CrawlerFailed(RuntimeError):
-    """The crawl ended in a state other than success."""
+class BoundedGlueCrawlerRunOperator(GlueCrawlerRunOperator):
+    """``GlueCrawlerRunOperator`` (deferrable) whose wait ends after ``execution_timeout``.
 
-
-@dataclass(frozen=True)
-class CrawlState:
-    """What ``GetCrawler`` says about a crawler right now."""
-
-    name: str
-    state: str
-    last_status: str | None
-    last_started: dt.datetime | None
-    error: str | None
-
-    def finished_since(self, started_after: dt.datetime) -> bool:
-        """True if the crawler is idle and its last crawl began at/after ``started_after``."""
-        return (
-            self.state == "READY"
-            and self.last_started is not None
-            and self.last_started >= started_after
-            and self.last_status is not None
-        )
-
-
-def start(glue: Any, name: str) -> bool:
-    """Start crawler ``name``; False if a crawl was already running.
-
-    A crawl that was already running may have listed the bucket before our upload,
-    so :func:`check_finished` starts a fresh one when that crawl ends.
+    Args:
+        execution_timeout: required: how long a crawl may take before the task fails.
+        **kwargs: the provider operator's arguments (``crawler_name``,
+            ``poll_interval``, ``aws_conn_id``...); ``deferrable`` is always on.
     """
-    try:
-        glue.start_crawler(Name=name)
-    except glue.exceptions.CrawlerRunningException:
-        return False
-    return True
 
+    def __init__(self, **kwargs: Any) -> None:
+        if kwargs.get("execution_timeout") is None:
+            raise ValueError("BoundedGlueCrawlerRunOperator needs an execution_timeout")
+        kwargs["deferrable"] = True
+        super().__init__(**kwargs)
 
-def state(glue: Any, name: str) -> CrawlState:
-    """Read the crawler's state and last crawl."""
-    crawler = glue.get_crawler(Name=name)["Crawler"]
-    last = crawler.get("LastCrawl") or {}
-    return CrawlState(
-        name=name,
-        state=crawler["State"],
-        last_status=last.get("Status"),
-        last_started=last.get("StartTime"),
-        error=last.get("ErrorMessage"),
-    )
+    def max_polls(self) -> int:
+        """How many ``GetCrawler`` polls fit in the timeout."""
+        return max(1, math.ceil(self.execution_timeout.total_seconds()
+                                / max(self.poll_interval, 1)))
 
+    def defer(self, *, trigger: Any, method_name: str, kwargs: dict | None = None,
+              timeout: Any = None) -> None:
+        if isinstance(trigger, AwsBaseWaiterTrigger):
+            trigger.attempts = self.max_polls()
+        super().defer(trigger=trigger, method_name=method_name, kwargs=kwargs,
+                      timeout=timeout or self.execution_timeout)
 
-def check_finished(glue: Any, name: str, started_after: dt.datetime) -> bool:
-    """True once a crawl that began at/after ``started_after`` succeeded; raise if it failed.
-
-    If the crawler is idle but its last crawl predates ``started_after`` (another
-    crawl was running when we asked), a new crawl is started.
-    """
-    crawl = state(glue, name)
-    if not crawl.finished_since(started_after):
-        if crawl.state == "READY":
-            start(glue, name)
-        return False
-    if crawl.last_status in SUCCEEDED:
-        return True
-    raise CrawlerFailed(
-        f"crawler {crawl.name} finished with status {crawl.last_status}: {crawl.error or ''}"
-    )
+    def execute_complete(self, context: Any, event: dict[str, Any] | None = None) -> str:
+        if event and event.get("status") != "success":
+            raise AirflowException(
+                f"Glue crawler {self.crawler_name} did not finish a successful crawl within "
+                f"{self.execution_timeout} ({self.max_polls()} polls, every "
+                f"{self.poll_interval}s): {event.get('message', event)}")
+        return super().execute_complete(context, event)

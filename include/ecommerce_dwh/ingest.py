@@ -1,10 +1,11 @@
-"""The hand-written steps of ``dwh_ingest``: generate one day and land it in S3, crawl it.
+"""The hand-written step of ``dwh_ingest``: generate one day and land it in S3.
 
-The ETL job that turns the landed day into silver is the provider's ``GlueJobOperator``
-(see :mod:`ecommerce_dwh.silver.operators`).
+No operator generates shop data: this is the DAG's one ``@task``. The crawl and the ETL
+job are the Amazon provider's operators (:mod:`ecommerce_dwh.crawler`,
+:mod:`ecommerce_dwh.silver.operators`).
 
-Each function takes plain values (bucket, crawler name, day) so that the DAG wires
-them from templates, and tests can call them directly.
+The function takes plain values (bucket, day) so that the DAG wires them from
+templates, and tests can call it directly.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ecommerce_dwh import contract, crawler, lake
+from ecommerce_dwh import contract, lake
 from ecommerce_dwh.generator import GeneratorConfig, generate_day
 from ecommerce_dwh.settings import AWS_CONN_ID
 from ecommerce_dwh.silver.catalog import register_partition
@@ -75,18 +76,3 @@ def generate_and_land(
              "the warehouse quarantine each with its reason)", day, summary["bad_rows_total"],
              summary["bad_rows"])
     return summary
-
-
-def start_crawler(name: str, aws_conn_id: str = AWS_CONN_ID) -> str:
-    """Start the raw crawler; return the UTC instant its crawl must start after (ISO)."""
-    # Glue reports crawl start times to the second: allow one second of rounding.
-    started_after = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(seconds=1)
-    crawler.start(_glue_client(aws_conn_id), name)
-    return started_after.isoformat()
-
-
-def crawler_finished(name: str, started_after: str, aws_conn_id: str = AWS_CONN_ID) -> bool:
-    """Poke: has a crawl begun after ``started_after`` finished successfully?"""
-    return crawler.check_finished(
-        _glue_client(aws_conn_id), name, dt.datetime.fromisoformat(started_after)
-    )

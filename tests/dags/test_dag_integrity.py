@@ -147,9 +147,18 @@ def test_ingest_lands_crawls_then_runs_the_etl_job_which_publishes_the_silver_da
         parsed: dict) -> None:
     ingest = parsed["dags"]["dwh_ingest"]
     assert ingest["upstream"] == {
-        "land_raw_day": [], "start_crawler": ["land_raw_day"],
-        "wait_for_crawler": ["start_crawler"], "bronze_to_silver": ["wait_for_crawler"]}
+        "land_raw_day": [], "crawl_raw": ["land_raw_day"], "bronze_to_silver": ["crawl_raw"]}
     assert ingest["outlets"] == {"bronze_to_silver": ["ecommerce_dwh_silver_landed"]}
+
+
+CRAWLER_OPERATOR = ("airflow.providers.amazon.aws.operators.glue_crawler."
+                    "GlueCrawlerRunOperator")
+
+
+def test_the_raw_crawl_is_the_provider_s_crawler_operator_in_both_worlds(
+        parsed: dict, parsed_dev: dict) -> None:
+    for dags in (parsed, parsed_dev):
+        assert CRAWLER_OPERATOR in dags["dags"]["dwh_ingest"]["classes"]["crawl_raw"]
 
 
 GLUE_JOB_OPERATOR = "airflow.providers.amazon.aws.operators.glue.GlueJobOperator"
@@ -168,12 +177,13 @@ def test_the_etl_job_is_the_provider_s_glue_operator_on_aws_and_local_spark_loca
     assert parsed_dev["dags"]["dwh_ingest"]["upstream"] == parsed["dags"]["dwh_ingest"]["upstream"]
 
 
-def test_transform_ensures_spectrum_first_and_publishes_marts_last(parsed: dict) -> None:
+def test_transform_is_dbt_s_task_group_then_publishes_marts_last(parsed: dict) -> None:
     transform = parsed["dags"]["dwh_transform"]
     upstream = transform["upstream"]
     dbt_tasks = [t for t in transform["tasks"] if t.startswith("dbt.")]
-    roots = [t for t in dbt_tasks if not any(u.startswith("dbt.") for u in upstream[t])]
-    assert roots and all(upstream[t] == ["ensure_spectrum_schema"] for t in roots), roots
+    assert set(transform["tasks"]) == {*dbt_tasks, "publish_marts"}
+    roots = [t for t in dbt_tasks if not upstream[t]]
+    assert roots == ["dbt.dbt_producer_watcher"], "one dbt build starts the group"
     has_downstream = {u for t in dbt_tasks for u in upstream[t]}
     leaves = {t for t in dbt_tasks if t not in has_downstream}
     assert set(upstream["publish_marts"]) == leaves

@@ -1,22 +1,36 @@
-"""The crawler poll against a real moto server: a crawl started after our mark must
-finish; a crawl that never finishes keeps the poll waiting; failures raise."""
+"""The raw crawl's operator: the provider's ``GlueCrawlerRunOperator`` and its trigger,
+against a real moto server process (every call the operator and the trigger make goes
+over HTTP to it): a crawl ends in a success event, a crawl that never ends in an error
+event once the polls that fit in the timeout are spent, and the operator hands that
+bound to the trigger and to Airflow's deferral timeout."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import json
 import time
 
 import pytest
+from airflow.providers.amazon.aws.triggers.glue_crawler import GlueCrawlerCompleteTrigger
+from airflow.sdk.exceptions import AirflowException, TaskDeferred
 
-from ecommerce_dwh import crawler
+from ecommerce_dwh.crawler import BoundedGlueCrawlerRunOperator
+from ecommerce_dwh.local.environment import aws_connection_uri
 from ecommerce_dwh.local.moto_server import set_transition
+
+CONN_ID = "aws_crawler_test"
 
 
 @pytest.fixture
-def glue_crawler(boto3_client, moto_server):
+def glue_crawler(boto3_client, moto_server, monkeypatch):
+    """A crawler in moto, and an Airflow connection to moto for the trigger's hook."""
+    monkeypatch.setenv(f"AIRFLOW_CONN_{CONN_ID.upper()}",
+                       aws_connection_uri(moto_server.endpoint_url))
     glue, iam = boto3_client("glue"), boto3_client("iam")
     name = f"test-crawler-{time.monotonic_ns()}"
-    role = iam.create_role(RoleName=name, AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": []}))["Role"]["Arn"]
     glue.create_database(DatabaseInput={"Name": name.replace("-", "_")})
     glue.create_crawler(Name=name, Role=role, DatabaseName=name.replace("-", "_"),
                         Targets={"S3Targets": [{"Path": "s3://nowhere/raw/customers/"}]})
@@ -25,57 +39,68 @@ def glue_crawler(boto3_client, moto_server):
     set_transition(moto_server.endpoint_url, "glue::crawl", {"progression": "time", "seconds": 1})
 
 
-def test_poll_waits_for_a_crawl_started_after_the_mark(glue_crawler) -> None:
+def first_event(trigger: GlueCrawlerCompleteTrigger) -> dict:
+    async def run() -> dict:
+        return (await anext(trigger.run())).payload
+
+    return asyncio.run(run())
+
+
+def test_the_trigger_reports_success_when_moto_s_crawl_ends(glue_crawler) -> None:
     glue, name = glue_crawler
-    mark = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(seconds=1)
-    assert crawler.start(glue, name) is True
-    assert crawler.start(glue, name) is False  # already running
-    deadline = time.monotonic() + 30
-    while not crawler.check_finished(glue, name, mark):
-        assert time.monotonic() < deadline, crawler.state(glue, name)
-        time.sleep(0.5)
-    assert crawler.state(glue, name).last_status in crawler.SUCCEEDED
+    glue.start_crawler(Name=name)
+    assert glue.get_crawler(Name=name)["Crawler"]["State"] == "RUNNING"
+    trigger = GlueCrawlerCompleteTrigger(crawler_name=name, aws_conn_id=CONN_ID,
+                                         waiter_delay=1, waiter_max_attempts=30)
+    assert first_event(trigger)["status"] == "success"
+    crawler = glue.get_crawler(Name=name)["Crawler"]
+    assert crawler["State"] == "READY"
+    assert crawler["LastCrawl"]["Status"] in {"SUCCEEDED", "COMPLETED"}  # AWS | moto
 
 
-def test_a_crawl_that_never_finishes_is_never_reported_done(glue_crawler, moto_server) -> None:
+def test_a_crawl_that_never_ends_is_an_error_once_the_polls_are_spent(
+        glue_crawler, moto_server) -> None:
     glue, name = glue_crawler
-    never = {"progression": "manual", "times": 10**6}
-    set_transition(moto_server.endpoint_url, "glue::crawl", never)
-    mark = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
-    crawler.start(glue, name)
-    for _ in range(5):
-        assert crawler.check_finished(glue, name, mark) is False
-        time.sleep(0.3)
-    assert crawler.state(glue, name).state == "RUNNING"
+    set_transition(moto_server.endpoint_url, "glue::crawl",
+                   {"progression": "manual", "times": 10**6})
+    glue.start_crawler(Name=name)
+    trigger = GlueCrawlerCompleteTrigger(crawler_name=name, aws_conn_id=CONN_ID,
+                                         waiter_delay=1, waiter_max_attempts=3)
+    started = time.monotonic()
+    event = first_event(trigger)
+    assert event["status"] == "error"
+    assert "max attempts" in event["message"].lower(), event
+    assert time.monotonic() - started < 20
+    assert glue.get_crawler(Name=name)["Crawler"]["State"] == "RUNNING"
 
 
-class _FakeGlue:
-    """Just enough of a Glue client to return one fixed crawler state."""
-
-    class exceptions:  # noqa: N801 - mirrors boto3's attribute name
-        class CrawlerRunningException(Exception):
-            pass
-
-    def __init__(self, status: str, started: dt.datetime) -> None:
-        self.status, self.started, self.starts = status, started, 0
-
-    def get_crawler(self, Name: str) -> dict:  # noqa: N803 - boto3's argument name
-        return {"Crawler": {"State": "READY", "LastCrawl": {
-            "Status": self.status, "StartTime": self.started, "ErrorMessage": "boom"}}}
-
-    def start_crawler(self, Name: str) -> None:  # noqa: N803
-        self.starts += 1
-
-
-def test_a_failed_crawl_raises_with_its_error() -> None:
-    mark = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
-    glue = _FakeGlue("FAILED", mark + dt.timedelta(seconds=5))
-    with pytest.raises(crawler.CrawlerFailed, match="finished with status FAILED: boom"):
-        crawler.check_finished(glue, "c", mark)
+def test_the_operator_starts_the_crawl_and_defers_with_its_timeout_as_the_bound(
+        glue_crawler) -> None:
+    glue, name = glue_crawler
+    operator = BoundedGlueCrawlerRunOperator(
+        task_id="crawl_raw", crawler_name=name, aws_conn_id=CONN_ID, poll_interval=2,
+        execution_timeout=dt.timedelta(seconds=7))
+    with pytest.raises(TaskDeferred) as deferred:
+        operator.execute(context={})
+    assert glue.get_crawler(Name=name)["Crawler"]["State"] in {"RUNNING", "STOPPING", "READY"}
+    trigger = deferred.value.trigger
+    assert isinstance(trigger, GlueCrawlerCompleteTrigger)
+    assert trigger.attempts == 4  # ceil(7 s / 2 s)
+    assert trigger.serialize()[1]["waiter_max_attempts"] == 4
+    assert deferred.value.timeout == dt.timedelta(seconds=7)
+    assert first_event(trigger)["status"] == "success"
 
 
-def test_an_old_crawl_does_not_count_and_a_new_one_is_started() -> None:
-    mark = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
-    glue = _FakeGlue("SUCCEEDED", mark - dt.timedelta(minutes=5))
-    assert crawler.check_finished(glue, "c", mark) is False
-    assert glue.starts == 1
+def test_the_operator_names_the_crawler_and_the_bound_when_the_wait_fails() -> None:
+    operator = BoundedGlueCrawlerRunOperator(
+        task_id="crawl_raw", crawler_name="raw-crawler", poll_interval=30,
+        execution_timeout=dt.timedelta(minutes=30))
+    with pytest.raises(AirflowException, match=r"raw-crawler did not finish a successful "
+                                               r"crawl within 0:30:00 \(60 polls"):
+        operator.execute_complete({}, {"status": "error", "message": "Max attempts exceeded"})
+    assert operator.execute_complete({}, {"status": "success"}) == "raw-crawler"
+
+
+def test_the_operator_needs_a_timeout() -> None:
+    with pytest.raises(ValueError, match="execution_timeout"):
+        BoundedGlueCrawlerRunOperator(task_id="crawl_raw", crawler_name="c")

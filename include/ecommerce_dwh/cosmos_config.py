@@ -17,6 +17,7 @@ from typing import Any
 from cosmos import ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
+from ecommerce_dwh.aws_credentials import resolved_credentials
 from ecommerce_dwh.settings import (
     AWS_CONN_ID,
     DBT_PROJECT_DIR,
@@ -41,8 +42,11 @@ def _output(name: str) -> str:
 DBT_ENV: dict[str, str] = {
     "DWH_DUCKDB_PATH": str(get_settings().duckdb_path),
     "DWH_AWS_ENDPOINT_URL": f"{{{{ {_conn}.extra_dejson.get('endpoint_url', '') }}}}",
-    "AWS_ACCESS_KEY_ID": f"{{{{ {_conn}.login or '' }}}}",
-    "AWS_SECRET_ACCESS_KEY": f"{{{{ {_conn}.password or '' }}}}",
+    # The identity the connection resolves to (an assumed role_arn, a session token, or
+    # the worker's own role), never just its stored keys: ecommerce_dwh.aws_credentials.
+    "AWS_ACCESS_KEY_ID": "{{ aws_credentials().access_key }}",
+    "AWS_SECRET_ACCESS_KEY": "{{ aws_credentials().secret_key }}",
+    "AWS_SESSION_TOKEN": "{{ aws_credentials().token }}",
     "AWS_DEFAULT_REGION": f"{{{{ {_conn}.extra_dejson.get('region_name', 'us-east-2') }}}}",
     "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
     # Redshift Serverless targets (profiles.yml, IAM auth through the workgroup).
@@ -50,6 +54,9 @@ DBT_ENV: dict[str, str] = {
     "DWH_REDSHIFT_HOST": _output("redshift_endpoint_address"),
     "DWH_REDSHIFT_DATABASE": _output("redshift_database_name"),
 }
+
+#: Macros the DAG that runs dbt must declare (``user_defined_macros``) for DBT_ENV.
+USER_DEFINED_MACROS: dict[str, object] = {"aws_credentials": resolved_credentials}
 
 #: dbt vars: where the lake is, from the outputs ``dwh_infrastructure`` saved (silver in
 #: the staging bucket, the generator's manifests in the raw bucket).

@@ -7,11 +7,11 @@ everything downstream of it. The warehouse is DuckDB in local mode and Redshift
 Serverless on AWS; dbt reads the silver days that `dwh_ingest` wrote, each model only
 the partitions it has not processed yet.
 
-On Redshift the first task, `ensure_spectrum_schema`, creates the Spectrum external
-schema over the Glue staging database (Redshift Data API, Serverless `workgroup_name`);
-in local mode there is no workgroup and it only logs so. When every model and test has
-passed, `publish_marts` updates the `ecommerce_dwh_marts` Asset: a failing test leaves
-it untouched, so nothing scheduled on the marts sees data that failed its checks.
+On Redshift, dbt reads silver through the Spectrum external schema and writes to
+schemas that `dwh_infrastructure` created and granted to the worker (its
+`warehouse_bootstrap` tasks). When every model and test has passed, `publish_marts`
+updates the `ecommerce_dwh_marts` Asset: a failing test leaves it untouched, so
+nothing scheduled on the marts sees data that failed its checks.
 
 Scheduled on the `ecommerce_dwh_silver_landed` Asset: every silver day triggers it
 (days landed while a transform runs are taken together by the next one).
@@ -23,13 +23,12 @@ Clear a failed task with *Downstream* to retry it; to reload days, backfill
 from __future__ import annotations
 
 from airflow.providers.standard.operators.empty import EmptyOperator
-from airflow.sdk import Variable, chain, dag, task
+from airflow.sdk import chain, dag
 from cosmos import DbtTaskGroup
 
 from ecommerce_dwh import cosmos_config
 from ecommerce_dwh.assets import MARTS_PUBLISHED, SILVER_LANDED
 from ecommerce_dwh.dag_defaults import DEFAULT_ARGS, START_DATE
-from ecommerce_dwh.settings import AWS_CONN_ID, INFRA_OUTPUTS_VARIABLE
 
 
 @dag(
@@ -42,20 +41,10 @@ from ecommerce_dwh.settings import AWS_CONN_ID, INFRA_OUTPUTS_VARIABLE
     doc_md=__doc__,
     tags=["ecommerce-dwh", "dbt", "transform"],
     default_args=DEFAULT_ARGS,
+    # dbt's AWS credentials, resolved by the provider's hook at run time.
+    user_defined_macros=cosmos_config.USER_DEFINED_MACROS,
 )
 def dwh_transform() -> None:
-    @task
-    def ensure_spectrum_schema() -> list[str]:
-        from ecommerce_dwh import spectrum
-
-        outputs = Variable.get(INFRA_OUTPUTS_VARIABLE, deserialize_json=True)
-        if not outputs.get("redshift_workgroup_name"):
-            return spectrum.ensure_external_schema(None, outputs)  # local: nothing to create
-        from airflow.providers.amazon.aws.hooks.redshift_data import RedshiftDataHook
-
-        client = RedshiftDataHook(aws_conn_id=AWS_CONN_ID).conn
-        return spectrum.ensure_external_schema(client, outputs)
-
     dbt = DbtTaskGroup(
         group_id="dbt",
         project_config=cosmos_config.PROJECT_CONFIG,
@@ -66,7 +55,7 @@ def dwh_transform() -> None:
     )
     cosmos_config.run_producer_first(dbt)
     publish_marts = EmptyOperator(task_id="publish_marts", outlets=[MARTS_PUBLISHED])
-    chain(ensure_spectrum_schema(), dbt, publish_marts)
+    chain(dbt, publish_marts)
 
 
 dwh_transform()

@@ -33,6 +33,7 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -116,6 +117,22 @@ class Bench:
         self.last_log = result.log_file
         return result.seconds
 
+    def plain(self, warehouse: str) -> float:
+        target = self.work / "dbt-target" / warehouse
+        cmd = [str(Path(sys.executable).with_name("dbt")), "build",
+               "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+               "--target", "local", "--target-path", str(target), "--log-path", str(target),
+               "--vars", json.dumps({"raw_bucket": BUCKET, "staging_bucket": STAGING})]
+        env = {**self.env, "DWH_DUCKDB_PATH": str(self.work / f"{warehouse}.duckdb"),
+               "DWH_AWS_ENDPOINT_URL": self.moto.endpoint_url,
+               "AWS_ACCESS_KEY_ID": MOTO_ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": MOTO_SECRET_KEY}
+        started = time.perf_counter()
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+        seconds = time.perf_counter() - started
+        if proc.returncode != 0:
+            sys.exit(f"dbt build ({warehouse}) failed:\n{proc.stdout[-3000:]}")
+        return seconds
+
 
 _TASK_EVENT = re.compile(r"^(\S+Z) .*\[DAG TEST\] (starting|end task) task_id=(\S+)")
 
@@ -144,22 +161,6 @@ def breakdown(log_file: Path, total: float) -> str:
         parts.append(f"between tasks {(last - first).total_seconds() - sum(spent.values()):.1f} s")
         parts.append(f"CLI start and parse {total - (last - first).total_seconds():.1f} s")
     return "; ".join(parts)
-
-    def plain(self, warehouse: str) -> float:
-        target = self.work / "dbt-target" / warehouse
-        cmd = [str(Path(sys.executable).with_name("dbt")), "build",
-               "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-               "--target", "local", "--target-path", str(target), "--log-path", str(target),
-               "--vars", json.dumps({"raw_bucket": BUCKET, "staging_bucket": STAGING})]
-        env = {**self.env, "DWH_DUCKDB_PATH": str(self.work / f"{warehouse}.duckdb"),
-               "DWH_AWS_ENDPOINT_URL": self.moto.endpoint_url,
-               "AWS_ACCESS_KEY_ID": MOTO_ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": MOTO_SECRET_KEY}
-        started = time.perf_counter()
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-        seconds = time.perf_counter() - started
-        if proc.returncode != 0:
-            sys.exit(f"dbt build ({warehouse}) failed:\n{proc.stdout[-3000:]}")
-        return seconds
 
 
 def compare_modes(bench: Bench, modes: list[str]) -> None:
@@ -205,9 +206,14 @@ def main() -> None:
                         help="comma-separated EXECUTION:INVOCATION[:TEST_BEHAVIOR]")
     parser.add_argument("--history-days", type=int, default=30,
                         help="the incremental part's last day (0 skips that part)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the work folder (logs of every run, warehouses) and print it")
     args = parser.parse_args()
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
-    with tempfile.TemporaryDirectory(prefix="bench-transform-") as tmp:
+    tmp = tempfile.mkdtemp(prefix="bench-transform-")
+    if args.keep:
+        print(f"work folder (kept): {tmp}")
+    try:
         bench = Bench(Path(tmp), args.orders_per_day)
         try:
             bench.land(EPOCH)
@@ -219,6 +225,9 @@ def main() -> None:
                 incremental(bench, args.history_days)
         finally:
             bench.close()
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

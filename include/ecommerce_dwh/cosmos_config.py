@@ -77,10 +77,6 @@ PROFILE_CONFIG = ProfileConfig(
     profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
 )
 
-#: DuckDB takes one writer at a time (a second dbt process fails to lock the file);
-#: Redshift runs models side by side.
-MAX_ACTIVE_DBT_TASKS = 1 if get_settings().is_local else 8
-
 #: How Cosmos runs dbt. ``watcher`` (the default): one ``dbt build`` of the whole project
 #: in a producer task (dbt's own threads run models side by side), and per model a
 #: ``run`` and a ``test`` task that report that node's result from the build; retrying
@@ -90,6 +86,17 @@ MAX_ACTIVE_DBT_TASKS = 1 if get_settings().is_local else 8
 #: DWH_COSMOS_INVOCATION_MODE); see benchmarks/README.md.
 EXECUTION_MODE = ExecutionMode(os.environ.get("DWH_COSMOS_EXECUTION_MODE", "watcher"))
 INVOCATION_MODE = InvocationMode(os.environ.get("DWH_COSMOS_INVOCATION_MODE", "dbt_runner"))
+
+#: How many of the transform's tasks run at once. Redshift runs models side by side. A
+#: DuckDB file takes one writing process at a time (a second one fails to lock it): in
+#: ``local`` mode every dbt task opens it, so one task at a time. In ``watcher`` mode
+#: only the producer's ``dbt build`` does, and the per-model tasks start after it and
+#: only read its results, so they run four at a time (under the scheduler one at a time
+#: costs a minute of queueing for ~45 tasks). A retried per-model task runs its model
+#: alone and opens the file: two such retries at the same moment make one of them fail
+#: and retry again later (only a producer that died outright retries them all at once).
+MAX_ACTIVE_DBT_TASKS = (8 if not get_settings().is_local
+                        else 4 if EXECUTION_MODE == ExecutionMode.WATCHER else 1)
 
 EXECUTION_CONFIG = ExecutionConfig(
     execution_mode=EXECUTION_MODE,

@@ -2,12 +2,14 @@
 # Static security scan of infra/terraform with checkov, offline.
 #
 # checkov pins an older botocore than Airflow, so it lives in its own venv
-# (.venv-tools, from requirements-tools.txt), created or refreshed here when
+# (.venv-tools, from requirements-tools.txt, with the IAM policy linter parliament
+# that tests/terraform/test_iam_policy_lint.py runs), created or refreshed here when
 # requirements-tools.txt changed. Exits non-zero on any failed check; every
 # accepted finding is skipped inline in the .tf code with its reason.
 #
 # Usage: scripts/checkov.sh [--help | --install | extra checkov arguments]
-#   --install    only create/refresh .venv-tools (for setup scripts and CI images)
+#   --install    only create/refresh .venv-tools (checkov and parliament; for setup
+#                scripts, CI images and the IAM lint test)
 #   With no extra arguments the output is compact and lists failures only.
 #   Example (what tests/terraform/test_checkov.py runs):
 #     scripts/checkov.sh -o cli -o json --output-file-path console,/tmp/checkov.json
@@ -23,14 +25,15 @@ VENV="${TOOLS_VENV:-$ROOT/.venv-tools}"
 PYTHON="${PYTHON:-python3}"
 
 if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
-  sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 
 # (Re)install when the venv is missing or requirements-tools.txt changed.
 stamp="$VENV/.requirements-tools.sha256"
 wanted="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
-if [[ ! -x "$VENV/bin/checkov" || ! -f "$stamp" || "$(cat "$stamp")" != "$wanted" ]]; then
+if [[ ! -x "$VENV/bin/checkov" || ! -x "$VENV/bin/parliament" || ! -f "$stamp" \
+      || "$(cat "$stamp")" != "$wanted" ]]; then
   echo "checkov.sh: installing $REQUIREMENTS into $VENV" >&2
   "$PYTHON" -m venv "$VENV"
   log="$VENV/pip-install.log"
@@ -43,7 +46,7 @@ if [[ ! -x "$VENV/bin/checkov" || ! -f "$stamp" || "$(cat "$stamp")" != "$wanted
 fi
 
 if [[ "${1:-}" == "--install" ]]; then
-  "$VENV/bin/checkov" --version
+  echo "checkov $("$VENV/bin/checkov" --version), $("$VENV/bin/parliament" --version)"
   exit 0
 fi
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.terraform
 
 #: Root modules: local (moto), aws (dev, staging and prod through their tfvars), bootstrap.
 ENVIRONMENTS = ("local", "aws", "bootstrap")
-MODULES = ("s3", "iam", "redshift_serverless", "glue", "monitoring")
+MODULES = ("s3", "iam", "network", "redshift_serverless", "glue", "monitoring")
 LAYOUT_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf")
 
 

@@ -7,14 +7,18 @@ nothing collides with a default-named local environment on the same server.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ecommerce_dwh.contract import TABLE_NAMES
+from ecommerce_dwh.local.moto_server import MOTO_ACCESS_KEY, MOTO_SECRET_KEY, start_moto, stop_moto
 
-from .conftest import LOCAL_OUTPUTS, TEST_PREFIX, AppliedStack, SlowApplies
+from .conftest import LOCAL_OUTPUTS, TEST_PREFIX, WORKER_USER_ARN, AppliedStack, SlowApplies
 
 pytestmark = pytest.mark.terraform
 
@@ -41,6 +45,7 @@ def test_outputs_are_the_contract(stack: AppliedStack) -> None:
     assert out["glue_raw_database"] == "ecommerce_dwh_tftest_raw_local"
     assert out["glue_staging_database"] == "ecommerce_dwh_tftest_staging_local"
     assert out["raw_crawler_name"] == f"{TEST_PREFIX}-raw-crawler-local"
+    assert out["worker_role_arn"] == f"arn:aws:iam::123456789012:role/{TEST_PREFIX}-worker-local"
     print(f"\nlocal created {len(stack.created)} resources:\n  " + "\n  ".join(stack.created))
 
 
@@ -105,7 +110,7 @@ def test_glue_catalog_and_crawler(stack: AppliedStack, clients: Callable[[str], 
 def test_iam_roles(stack: AppliedStack, clients: Callable[[str], Any]) -> None:
     iam = clients("iam")
     for role in (f"{TEST_PREFIX}-glue-local", f"{TEST_PREFIX}-redshift-local",
-                 f"{TEST_PREFIX}-etl-local"):
+                 f"{TEST_PREFIX}-etl-local", f"{TEST_PREFIX}-worker-local"):
         assert iam.get_role(RoleName=role)["Role"]["RoleName"] == role
         assert iam.list_role_policies(RoleName=role)["PolicyNames"]
 
@@ -140,6 +145,123 @@ def test_etl_job_role_reads_raw_and_writes_silver_only(stack: AppliedStack,
 
 def _as_list(value: object) -> list:
     return value if isinstance(value, list) else [value]
+
+
+def _worker_policy(stack: AppliedStack, iam: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    role = f"{TEST_PREFIX}-worker-local"
+    trust = iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]
+    [name] = iam.list_role_policies(RoleName=role)["PolicyNames"]
+    return trust, iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
+
+
+def test_worker_role_is_the_aws_policy_without_redshift(
+        stack: AppliedStack, clients: Callable[[str], Any]) -> None:
+    """local's worker: the module's policy (no Redshift here), local mode's artifact
+    read, and a trust that names the local IAM user (moto matches principals literally)."""
+    trust, policy = _worker_policy(stack, clients("iam"))
+    [statement] = trust["Statement"]
+    assert statement["Principal"] == {"AWS": WORKER_USER_ARN}
+    sids = {s["Sid"] for s in policy["Statement"]}
+    assert sids == {
+        "ListRawPrefix", "ListSilverPrefix", "LocateDataLakeBuckets",
+        "ReadWriteRawAndSilverObjects", "ReadEtlJobArtifacts", "UseDataLakeKeyThroughS3",
+        "RunRawCrawler", "RunEtlJob", "RegisterStagingPartitions", "PublishAlerts",
+        "UseAlertsKeyThroughSns"}
+    for s in policy["Statement"]:
+        assert "*" not in _as_list(s["Resource"]), s
+
+
+@pytest.fixture
+def enforcing_moto(tmp_path: Path) -> Iterator[str]:
+    """A moto server of its own, to switch IAM enforcement on without disturbing the
+    session's (whose callers use moto's dummy keys, which are no IAM user's)."""
+    server = start_moto(tmp_path)
+    try:
+        yield server.endpoint_url
+    finally:
+        stop_moto(tmp_path)
+
+
+def _enforce(endpoint: str, unauthenticated_requests: int) -> None:
+    request = urllib.request.Request(f"{endpoint}/moto-api/reset-auth", method="POST",
+                                     data=str(unauthenticated_requests).encode(),
+                                     headers={"Content-Type": "text/plain"})
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
+        response.read()
+
+
+def test_worker_role_under_moto_iam_enforcement(
+        stack: AppliedStack, clients: Callable[[str], Any], enforcing_moto: str) -> None:
+    """The applied worker role, copied into a moto server that enforces IAM: the local
+    user it trusts assumes it, and S3 then allows raw/ and silver/ only. (moto checks the
+    Resource of S3 requests; for Glue, SNS and KMS it checks the action against "*"
+    only, so the role's ARN-scoped grants there are denied by moto: docs/terraform.md.)"""
+    import boto3
+    from botocore.exceptions import ClientError
+
+    trust, policy = _worker_policy(stack, clients("iam"))
+    raw, staging = stack.outputs["raw_bucket"], stack.outputs["staging_bucket"]
+
+    def client(service: str, **keys: str) -> Any:
+        return boto3.client(service, endpoint_url=enforcing_moto, region_name="us-east-2",
+                            aws_access_key_id=keys.get("key", MOTO_ACCESS_KEY),
+                            aws_secret_access_key=keys.get("secret", MOTO_SECRET_KEY),
+                            aws_session_token=keys.get("token"))
+
+    _enforce(enforcing_moto, 1_000_000)  # set-up with moto's dummy keys
+    iam, s3 = client("iam"), client("s3")
+    user = WORKER_USER_ARN.rsplit("/", 1)[1]
+    iam.create_user(UserName=user)
+    access_key = iam.create_access_key(UserName=user)["AccessKey"]
+    role_arn = iam.create_role(RoleName=f"{TEST_PREFIX}-worker-local",
+                               AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    iam.put_role_policy(RoleName=f"{TEST_PREFIX}-worker-local", PolicyName="airflow-worker",
+                        PolicyDocument=json.dumps(policy))
+    iam.put_user_policy(UserName=user, PolicyName="assume-worker", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role_arn}]}))
+    for bucket in (raw, staging):
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint":
+                                                                   "us-east-2"})
+    s3.put_object(Bucket=staging, Key="artifacts/glue/bronze_to_silver.py", Body=b"# job")
+    s3.put_object(Bucket=staging, Key="elsewhere/secret.txt", Body=b"no")
+    _enforce(enforcing_moto, 0)
+
+    sts = client("sts", key=access_key["AccessKeyId"], secret=access_key["SecretAccessKey"])
+    creds = sts.assume_role(RoleArn=role_arn, RoleSessionName="airflow-worker")["Credentials"]
+    worker = client("s3", key=creds["AccessKeyId"], secret=creds["SecretAccessKey"],
+                    token=creds["SessionToken"])
+
+    worker.put_object(Bucket=raw, Key="raw/orders/dt=2024-01-01/orders.csv", Body=b"id\n1\n")
+    worker.get_object(Bucket=raw, Key="raw/orders/dt=2024-01-01/orders.csv")
+    worker.put_object(Bucket=staging, Key="silver/orders/dt=2024-01-01/orders.parquet", Body=b"")
+    worker.delete_object(Bucket=staging, Key="silver/orders/dt=2024-01-01/orders.parquet")
+    worker.list_objects_v2(Bucket=raw, Prefix="raw/orders/")
+    worker.get_object(Bucket=staging, Key="artifacts/glue/bronze_to_silver.py")
+    for denied in (
+        lambda: worker.put_object(Bucket=raw, Key="elsewhere/x.csv", Body=b""),
+        lambda: worker.put_object(Bucket=staging, Key="artifacts/glue/bronze_to_silver.py",
+                                  Body=b"# replaced"),
+        lambda: worker.get_object(Bucket=staging, Key="elsewhere/secret.txt"),
+        lambda: worker.delete_bucket(Bucket=raw),
+    ):
+        with pytest.raises(ClientError) as error:
+            denied()
+        assert error.value.response["Error"]["Code"] in ("AccessDenied", "403"), error.value
+    # Another principal of the account is not trusted (moto compares principals).
+    iam_outsider = "outsider"
+    _enforce(enforcing_moto, 1_000_000)
+    iam.create_user(UserName=iam_outsider)
+    outsider_key = iam.create_access_key(UserName=iam_outsider)["AccessKey"]
+    iam.put_user_policy(UserName=iam_outsider, PolicyName="assume-worker",
+                        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+                            {"Effect": "Allow", "Action": "sts:AssumeRole",
+                             "Resource": role_arn}]}))
+    _enforce(enforcing_moto, 0)
+    outsider = client("sts", key=outsider_key["AccessKeyId"],
+                      secret=outsider_key["SecretAccessKey"])
+    with pytest.raises(ClientError, match="AccessDenied"):
+        outsider.assume_role(RoleArn=role_arn, RoleSessionName="not-the-worker")
 
 
 def test_alerts_topic_and_alarms(stack: AppliedStack, clients: Callable[[str], Any]) -> None:

@@ -14,9 +14,11 @@ module "dashboard" {
   ecr_repository_arn = var.dashboard_ecr_repository_arn
   desired_count      = var.dashboard_desired_count
 
-  vpc_id              = var.dashboard_vpc_id
+  # The workgroup's VPC unless told otherwise (the security group rules between the
+  # tasks and the workgroup need one VPC).
+  vpc_id              = coalesce(var.dashboard_vpc_id, module.network.vpc_id)
   public_subnet_ids   = var.dashboard_public_subnet_ids
-  private_subnet_ids  = var.dashboard_private_subnet_ids
+  private_subnet_ids  = length(var.dashboard_private_subnet_ids) > 0 ? var.dashboard_private_subnet_ids : module.network.private_subnet_ids
   allowed_cidr_blocks = var.dashboard_allowed_cidr_blocks
   domain_name         = var.dashboard_domain_name
   certificate_arn     = var.dashboard_certificate_arn
@@ -26,9 +28,9 @@ module "dashboard" {
   redshift_database_name     = module.redshift_serverless.database_name
   redshift_host              = module.redshift_serverless.endpoint_address
   redshift_port              = coalesce(module.redshift_serverless.endpoint_port, 5439)
-  redshift_security_group_id = try(var.redshift_security_group_ids[0], null)
+  redshift_security_group_id = module.network.redshift_security_group_id
 
-  enable_redshift_security_group_rules = length(var.redshift_security_group_ids) > 0
+  enable_redshift_security_group_rules = true
 }
 
 output "dashboard_url" {

@@ -1,7 +1,8 @@
-# An AWS environment: data lake (S3 + KMS), IAM roles, Glue catalog and raw
-# crawler, Redshift Serverless, and monitoring. dev, staging and prod are this one
-# root module with their own values (<environment>.tfvars: name and sizes) and their
-# own state (<environment>.backend.hcl):
+# An AWS environment: data lake (S3 + KMS), IAM roles (the services' and the Airflow
+# worker's), Glue catalog and raw crawler, the network (VPC, private subnets, VPC
+# endpoints, the workgroup's security group), Redshift Serverless, and monitoring.
+# dev, staging and prod are this one root module with their own values
+# (<environment>.tfvars: name and sizes) and their own state (<environment>.backend.hcl):
 #
 #   terraform init -backend-config=dev.backend.hcl
 #   terraform plan -var-file=dev.tfvars -out=dev.tfplan
@@ -36,8 +37,32 @@ module "s3" {
   bucket_name_suffix = var.bucket_name_suffix
 
   raw_transition_to_ia_days          = var.raw_transition_to_ia_days
-  raw_transition_to_glacier_days     = var.raw_transition_to_glacier_days
+  raw_transition_to_glacier_ir_days  = var.raw_transition_to_glacier_days
   noncurrent_version_expiration_days = var.noncurrent_version_expiration_days
+
+  # The created VPC's flow logs land in the logs bucket.
+  enable_flow_log_delivery = var.create_vpc
+}
+
+module "network" {
+  source = "../../modules/network"
+
+  name_prefix = var.name_prefix
+  environment = local.environment
+
+  create_vpc               = var.create_vpc
+  vpc_cidr                 = var.vpc_cidr
+  vpc_id                   = var.vpc_id
+  private_subnet_ids       = var.private_subnet_ids
+  private_route_table_ids  = var.private_route_table_ids
+  flow_log_destination_arn = module.s3.flow_log_destination_arn
+
+  create_vpc_endpoints        = var.create_vpc_endpoints
+  interface_endpoint_services = var.interface_endpoint_services
+
+  redshift_allowed_cidr_blocks        = var.redshift_allowed_cidr_blocks
+  redshift_allowed_security_group_ids = var.redshift_allowed_security_group_ids
+  redshift_egress_cidr_blocks         = var.redshift_egress_cidr_blocks
 }
 
 module "iam" {
@@ -52,6 +77,22 @@ module "iam" {
   glue_staging_database_name = module.glue.staging_database_name
   raw_prefix                 = module.contract.bronze_prefix
   silver_prefix              = module.contract.silver_prefix
+
+  # The Airflow worker (Terraform itself runs as the separate deploy role).
+  worker_trust                  = var.worker_trust
+  worker_trusted_principal_arns = var.worker_trusted_principal_arns
+  worker_external_id            = var.worker_external_id
+  worker_crawler_names          = [module.glue.raw_crawler_name]
+  worker_etl_job_names          = [module.glue.etl_job_name]
+
+  enable_worker_redshift_access     = true
+  redshift_workgroup_arn            = module.redshift_serverless.workgroup_arn
+  enable_worker_admin_secret_access = true
+  redshift_admin_secret_arn         = module.redshift_serverless.admin_secret_arn
+
+  enable_worker_alerts = true
+  alerts_topic_arn     = module.monitoring.sns_topic_arn
+  alerts_kms_key_arn   = module.monitoring.kms_key_arn
 }
 
 module "glue" {
@@ -88,10 +129,11 @@ module "redshift_serverless" {
   iam_role_arns  = [module.iam.redshift_role_arn]
   kms_key_arn    = module.s3.kms_key_arn
 
-  base_capacity      = var.redshift_base_capacity
-  max_capacity       = var.redshift_max_capacity
-  subnet_ids         = var.redshift_subnet_ids
-  security_group_ids = var.redshift_security_group_ids
+  base_capacity        = var.redshift_base_capacity
+  max_capacity         = var.redshift_max_capacity
+  subnet_ids           = module.network.private_subnet_ids
+  security_group_ids   = compact([module.network.redshift_security_group_id])
+  enhanced_vpc_routing = var.redshift_enhanced_vpc_routing
 
   usage_limit_rpu_hours     = var.redshift_usage_limit_rpu_hours
   usage_limit_period        = var.redshift_usage_limit_period
@@ -113,4 +155,19 @@ module "monitoring" {
 
   enable_cost_anomaly_detection = var.enable_cost_anomaly_detection
   cost_anomaly_threshold_usd    = var.cost_anomaly_threshold_usd
+}
+
+# Warnings (not errors) for settings that plan fine but leave the warehouse unusable.
+check "workers_can_reach_redshift" {
+  assert {
+    condition     = length(var.redshift_allowed_cidr_blocks) + length(var.redshift_allowed_security_group_ids) > 0
+    error_message = "No Airflow worker may connect to the workgroup on 5439: set redshift_allowed_cidr_blocks or redshift_allowed_security_group_ids, or dbt cannot reach Redshift (the Data API still works)."
+  }
+}
+
+check "enhanced_vpc_routing_has_a_path" {
+  assert {
+    condition     = !var.redshift_enhanced_vpc_routing || var.create_vpc_endpoints || length(var.redshift_egress_cidr_blocks) > 0
+    error_message = "Enhanced VPC routing is on without VPC endpoints (create_vpc_endpoints) or an egress range to a NAT (redshift_egress_cidr_blocks): COPY and Spectrum cannot reach S3 and Glue."
+  }
 }

@@ -87,3 +87,23 @@ output "silver_root" {
   description = "S3 URI of the silver zone: s3://<staging_bucket>/silver."
   value       = module.glue.silver_root
 }
+
+output "worker_role_arn" {
+  description = "Role of the Airflow worker (the aws_default connection's role_arn, Astro's workload identity role, MWAA's execution role or the ECS task role)."
+  value       = module.iam.worker_role_arn
+}
+
+output "vpc_id" {
+  description = "VPC of the Redshift Serverless workgroup."
+  value       = module.network.vpc_id
+}
+
+output "private_subnet_ids" {
+  description = "Private subnets of the workgroup (one per availability zone)."
+  value       = module.network.private_subnet_ids
+}
+
+output "redshift_security_group_id" {
+  description = "Security group of the workgroup: admit more workers with a rule on it."
+  value       = module.network.redshift_security_group_id
+}

@@ -16,6 +16,7 @@ provider "aws" {
   endpoints {
     ce                 = var.aws_endpoint_url
     cloudwatch         = var.aws_endpoint_url
+    ec2                = var.aws_endpoint_url
     events             = var.aws_endpoint_url
     glue               = var.aws_endpoint_url
     iam                = var.aws_endpoint_url

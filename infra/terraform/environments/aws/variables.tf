@@ -87,16 +87,96 @@ variable "redshift_rpu_alarm_threshold" {
   type        = number
 }
 
-variable "redshift_subnet_ids" {
-  description = "Subnets of the workgroup (empty: the default VPC)."
+variable "redshift_enhanced_vpc_routing" {
+  description = "Route the workgroup's COPY/UNLOAD and Spectrum catalog traffic through the VPC (its S3 gateway and Glue interface endpoints) instead of AWS's public network."
+  type        = bool
+  default     = true
+}
+
+################################################################################
+# Network (modules/network): a VPC created here, or your own
+################################################################################
+
+variable "create_vpc" {
+  description = "Create the warehouse's VPC (private subnets in three availability zones, no internet access). False: bring your own with vpc_id, private_subnet_ids and private_route_table_ids."
+  type        = bool
+  default     = true
+}
+
+variable "vpc_cidr" {
+  description = "IPv4 range of the created VPC (pick one that does not overlap the Airflow workers' network if you peer them)."
+  type        = string
+  default     = "10.42.0.0/16"
+}
+
+variable "vpc_id" {
+  description = "Your VPC when create_vpc is false."
+  type        = string
+  default     = null
+}
+
+variable "private_subnet_ids" {
+  description = "Your private subnets (at least three availability zones) when create_vpc is false."
   type        = list(string)
   default     = []
 }
 
-variable "redshift_security_group_ids" {
-  description = "Security groups of the workgroup (empty: the VPC default)."
+variable "private_route_table_ids" {
+  description = "Route tables of private_subnet_ids when create_vpc is false (they get the S3 gateway endpoint)."
   type        = list(string)
   default     = []
+}
+
+variable "create_vpc_endpoints" {
+  description = "Create the S3 gateway endpoint and the interface endpoints (false if your VPC already has them)."
+  type        = bool
+  default     = true
+}
+
+variable "interface_endpoint_services" {
+  description = "Services that get an interface endpoint with private DNS (glue: Spectrum's catalog under enhanced VPC routing)."
+  type        = list(string)
+  default     = ["glue"]
+}
+
+variable "redshift_allowed_cidr_blocks" {
+  description = "IPv4 ranges of the Airflow workers that may connect to the workgroup on 5439 (never 0.0.0.0/0)."
+  type        = list(string)
+  default     = []
+}
+
+variable "redshift_allowed_security_group_ids" {
+  description = "Security groups of the Airflow workers that may connect to the workgroup on 5439."
+  type        = list(string)
+  default     = []
+}
+
+variable "redshift_egress_cidr_blocks" {
+  description = "Extra ranges the workgroup may reach on HTTPS (your VPC's NAT or endpoints, when create_vpc_endpoints is false)."
+  type        = list(string)
+  default     = []
+}
+
+################################################################################
+# Airflow worker role (modules/iam)
+################################################################################
+
+variable "worker_trust" {
+  description = "Who assumes the Airflow worker's role: astro, mwaa, ecs or aws_principals (see modules/iam)."
+  type        = string
+  default     = "astro"
+}
+
+variable "worker_trusted_principal_arns" {
+  description = "Principals that may assume the worker role (astro: the Deployment's workload identity ARN). Empty: this account only, through IAM policies."
+  type        = list(string)
+  default     = []
+}
+
+variable "worker_external_id" {
+  description = "sts:ExternalId the worker's principal must present (null: none)."
+  type        = string
+  default     = null
 }
 
 variable "enable_cost_anomaly_detection" {
@@ -117,7 +197,7 @@ variable "raw_transition_to_ia_days" {
 }
 
 variable "raw_transition_to_glacier_days" {
-  description = "Days before raw objects move to GLACIER_IR (Glacier Instant Retrieval, still readable by the ETL job)."
+  description = "Days before raw objects move to GLACIER_IR: Glacier Instant Retrieval, read by a plain GET like STANDARD (never GLACIER Flexible Retrieval, which needs a restore first). The name stays until the tfvars rename it (modules/s3 calls it raw_transition_to_glacier_ir_days)."
   type        = number
 }
 

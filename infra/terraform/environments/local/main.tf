@@ -1,7 +1,8 @@
 # The laptop environment: the modules moto implements (S3, IAM, Glue, SNS,
 # CloudWatch, EventBridge, KMS), applied against the moto server. The warehouse
-# is a DuckDB file, so there is no redshift_serverless module here, and moto has
-# no Cost Explorer anomaly API, so that part of monitoring is switched off.
+# is a DuckDB file, so there is no redshift_serverless module here, nor the network
+# that exists for it (modules/network), and moto has no Cost Explorer anomaly API,
+# so that part of monitoring is switched off.
 
 module "contract" {
   source = "../../modules/data_contract"
@@ -72,6 +73,19 @@ module "iam" {
   glue_staging_database_name = module.glue.staging_database_name
   raw_prefix                 = module.contract.bronze_prefix
   silver_prefix              = module.contract.silver_prefix
+
+  # The Airflow worker's role, with the very policy of dev/staging/prod (no Redshift
+  # here), assumed by a local IAM user when moto enforces IAM. Local mode also runs the
+  # ETL job's script on the worker, so it reads the job's artifacts.
+  worker_trust                  = "aws_principals"
+  worker_trusted_principal_arns = var.worker_trusted_principal_arns
+  worker_crawler_names          = [module.glue.raw_crawler_name]
+  worker_etl_job_names          = [module.glue.etl_job_name]
+  worker_read_etl_artifacts     = true
+
+  enable_worker_alerts = true
+  alerts_topic_arn     = module.monitoring.sns_topic_arn
+  alerts_kms_key_arn   = module.monitoring.kms_key_arn
 }
 
 module "monitoring" {

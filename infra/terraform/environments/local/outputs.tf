@@ -57,3 +57,8 @@ output "silver_root" {
   description = "S3 URI of the silver zone: s3://<staging_bucket>/silver."
   value       = module.glue.silver_root
 }
+
+output "worker_role_arn" {
+  description = "Role of the Airflow worker: the same policy as dev/staging/prod (without Redshift), assumable by worker_trusted_principal_arns."
+  value       = module.iam.worker_role_arn
+}

@@ -15,6 +15,10 @@ locals {
 
   kms_key_id = var.create_kms_key ? aws_kms_key.this[0].arn : var.kms_master_key_id
 
+  # The topic's ARN from its name: known when planning, so its policy (and the worker's
+  # sns:Publish) can be read in a plan.
+  topic_arn = "arn:${local.partition}:sns:${local.region}:${local.account_id}:${aws_sns_topic.this.name}"
+
   crawler_alarm = var.enable_crawler_failure_alarm && length(var.crawler_names) > 0
   etl_job_alarm = var.enable_etl_job_failure_alarm && length(var.etl_job_names) > 0
   redshift      = var.redshift_workgroup_name != null
@@ -97,7 +101,7 @@ data "aws_iam_policy_document" "topic" {
   statement {
     sid       = "AccountMayManageAndPublish"
     actions   = ["SNS:Publish", "SNS:Subscribe", "SNS:GetTopicAttributes", "SNS:ListSubscriptionsByTopic"]
-    resources = [aws_sns_topic.this.arn]
+    resources = [local.topic_arn]
 
     principals {
       type        = "AWS"
@@ -108,7 +112,7 @@ data "aws_iam_policy_document" "topic" {
   statement {
     sid       = "AlarmPublishers"
     actions   = ["SNS:Publish"]
-    resources = [aws_sns_topic.this.arn]
+    resources = [local.topic_arn]
 
     principals {
       type        = "Service"
@@ -126,7 +130,7 @@ data "aws_iam_policy_document" "topic" {
     sid       = "DenyInsecureTransport"
     effect    = "Deny"
     actions   = ["SNS:Publish"]
-    resources = [aws_sns_topic.this.arn]
+    resources = [local.topic_arn]
 
     principals {
       type        = "*"

@@ -1,6 +1,6 @@
 output "sns_topic_arn" {
-  description = "ARN of the alerts topic (DAG failure callbacks publish here)."
-  value       = aws_sns_topic.this.arn
+  description = "ARN of the alerts topic (DAG failure callbacks publish here); built from its name, so known when planning."
+  value       = local.topic_arn
 }
 
 output "sns_topic_name" {

@@ -77,19 +77,24 @@ variable "max_capacity" {
 }
 
 variable "subnet_ids" {
-  description = "Subnets of the workgroup (at least three AZs in production). Empty: the default VPC's subnets."
+  description = "Private subnets of the workgroup, in at least three availability zones (the network module's). Empty: AWS picks the default VPC's subnets, where nothing admits the workers: only for experiments."
   type        = list(string)
   default     = []
+
+  validation {
+    condition     = length(var.subnet_ids) == 0 || length(var.subnet_ids) >= 3
+    error_message = "Redshift Serverless needs subnets in at least three availability zones: give three or more subnet_ids."
+  }
 }
 
 variable "security_group_ids" {
-  description = "Security groups of the workgroup. Empty: the VPC's default security group."
+  description = "Security groups of the workgroup (the network module's, which admits the Airflow workers on 5439). Empty: the VPC's default security group."
   type        = list(string)
   default     = []
 }
 
 variable "enhanced_vpc_routing" {
-  description = "Route COPY/UNLOAD/Spectrum traffic through the VPC instead of the internet."
+  description = "Route COPY/UNLOAD and Spectrum's catalog traffic through the VPC instead of AWS's public network; the subnets then need an S3 gateway endpoint and a Glue interface endpoint (or a NAT)."
   type        = bool
   default     = true
 }

@@ -18,21 +18,32 @@ locals {
 
   # Per-layer lifecycle: raw (bronze) ages into cheaper storage classes that stay
   # readable by a plain GET (STANDARD_IA, then Glacier Instant Retrieval), so the ETL
-  # job can still reprocess any day; nothing reads old raw days otherwise (the
-  # warehouse reads silver, the raw crawler crawls new folders only). Staging
-  # (silver) is what Spectrum and DuckDB read on every run: it stays in STANDARD, and
-  # only old versions and failed uploads are cleaned up.
+  # job, the raw crawler and Spectrum can still read any day without a restore; never
+  # GLACIER (Flexible Retrieval) or DEEP_ARCHIVE, whose objects answer GET with
+  # InvalidObjectState until restored. Nothing reads old raw days routinely (the
+  # warehouse reads silver, the raw crawler crawls new folders only). Staging (silver)
+  # is what Spectrum and DuckDB read on every run: it stays in STANDARD, and only old
+  # versions and failed uploads are cleaned up.
   data_buckets = {
     raw = {
       transitions = [
         { days = var.raw_transition_to_ia_days, storage_class = "STANDARD_IA" },
-        { days = var.raw_transition_to_glacier_days, storage_class = "GLACIER_IR" },
+        { days = var.raw_transition_to_glacier_ir_days, storage_class = "GLACIER_IR" },
       ]
     }
     staging = {
       transitions = []
     }
   }
+
+  # Bucket ARNs from the names (known when planning, so that the IAM policies that
+  # name the buckets can be read, and linted, in a plan), still depending on the buckets.
+  bucket_arns = merge(
+    { for layer, bucket in aws_s3_bucket.this : layer => "arn:${local.partition}:s3:::${bucket.bucket}" },
+    { logs = "arn:${local.partition}:s3:::${aws_s3_bucket.logs.bucket}" },
+  )
+
+  flow_log_prefix = trim(var.flow_log_prefix, "/")
 
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
@@ -61,10 +72,13 @@ data "aws_iam_policy_document" "kms" {
   }
 
   # Glue crawlers write their CloudWatch logs encrypted with this key (the
-  # Glue security configuration); CloudWatch Logs needs to use it for that.
+  # Glue security configuration); CloudWatch Logs needs to use it for that. Only the
+  # cryptographic operations: they carry the log group's ARN as encryption context,
+  # which the condition checks (a Describe* here could never match it). StringLike,
+  # since an encryption context value is a string (the IAM linter checks the type).
   statement {
     sid       = "AllowCloudWatchLogsForGlueLogGroups"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*"]
     resources = ["*"]
 
     principals {
@@ -73,7 +87,7 @@ data "aws_iam_policy_document" "kms" {
     }
 
     condition {
-      test     = "ArnLike"
+      test     = "StringLike"
       variable = "kms:EncryptionContext:aws:logs:arn"
       values   = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/*"]
     }
@@ -186,6 +200,13 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
   }
 
   depends_on = [aws_s3_bucket_versioning.this]
+
+  lifecycle {
+    precondition {
+      condition     = var.raw_transition_to_glacier_ir_days >= var.raw_transition_to_ia_days + 30
+      error_message = "raw_transition_to_glacier_ir_days must be at least 30 days after raw_transition_to_ia_days (S3 keeps objects 30 days in STANDARD_IA before the next transition)."
+    }
+  }
 }
 
 data "aws_iam_policy_document" "tls_only" {
@@ -195,7 +216,7 @@ data "aws_iam_policy_document" "tls_only" {
     sid       = "DenyInsecureTransport"
     effect    = "Deny"
     actions   = ["s3:*"]
-    resources = [aws_s3_bucket.this[each.key].arn, "${aws_s3_bucket.this[each.key].arn}/*"]
+    resources = [local.bucket_arns[each.key], "${local.bucket_arns[each.key]}/*"]
 
     principals {
       type        = "*"
@@ -309,7 +330,7 @@ data "aws_iam_policy_document" "logs" {
   statement {
     sid       = "S3ServerAccessLogsDelivery"
     actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.logs.arn}/*"]
+    resources = ["${local.bucket_arns["logs"]}/*"]
 
     principals {
       type        = "Service"
@@ -323,8 +344,68 @@ data "aws_iam_policy_document" "logs" {
     }
   }
 
+  # VPC flow logs (network module) delivered by the log delivery service, into
+  # <flow_log_prefix>/AWSLogs/<account>/ only, from this account's log deliveries only.
   dynamic "statement" {
-    for_each = var.attach_deny_insecure_transport_policy ? [aws_s3_bucket.logs.arn] : []
+    for_each = var.enable_flow_log_delivery ? ["${local.bucket_arns["logs"]}/${local.flow_log_prefix}/AWSLogs/${local.account_id}/*"] : []
+    content {
+      sid       = "VpcFlowLogsDelivery"
+      actions   = ["s3:PutObject"]
+      resources = [statement.value]
+
+      principals {
+        type        = "Service"
+        identifiers = ["delivery.logs.amazonaws.com"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [local.account_id]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "s3:x-amz-acl"
+        values   = ["bucket-owner-full-control"]
+      }
+
+      condition {
+        test     = "ArnLike"
+        variable = "aws:SourceArn"
+        values   = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:*"]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.enable_flow_log_delivery ? [local.bucket_arns["logs"]] : []
+    content {
+      sid       = "VpcFlowLogsAclCheck"
+      actions   = ["s3:GetBucketAcl", "s3:ListBucket"]
+      resources = [statement.value]
+
+      principals {
+        type        = "Service"
+        identifiers = ["delivery.logs.amazonaws.com"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [local.account_id]
+      }
+
+      condition {
+        test     = "ArnLike"
+        variable = "aws:SourceArn"
+        values   = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:*"]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.attach_deny_insecure_transport_policy ? [local.bucket_arns["logs"]] : []
     content {
       sid       = "DenyInsecureTransport"
       effect    = "Deny"

@@ -1,31 +1,36 @@
 output "raw_bucket_id" {
-  description = "Name of the raw (bronze) bucket."
-  value       = aws_s3_bucket.this["raw"].id
+  description = "Name of the raw (bronze) bucket (known when planning)."
+  value       = aws_s3_bucket.this["raw"].bucket
 }
 
 output "raw_bucket_arn" {
-  description = "ARN of the raw (bronze) bucket."
-  value       = aws_s3_bucket.this["raw"].arn
+  description = "ARN of the raw (bronze) bucket (built from its name: known when planning)."
+  value       = local.bucket_arns["raw"]
 }
 
 output "staging_bucket_id" {
-  description = "Name of the staging (silver) bucket."
-  value       = aws_s3_bucket.this["staging"].id
+  description = "Name of the staging (silver) bucket (known when planning)."
+  value       = aws_s3_bucket.this["staging"].bucket
 }
 
 output "staging_bucket_arn" {
-  description = "ARN of the staging (silver) bucket."
-  value       = aws_s3_bucket.this["staging"].arn
+  description = "ARN of the staging (silver) bucket (built from its name: known when planning)."
+  value       = local.bucket_arns["staging"]
 }
 
 output "logs_bucket_id" {
-  description = "Name of the bucket that receives S3 server access logs."
-  value       = aws_s3_bucket.logs.id
+  description = "Name of the bucket that receives S3 server access logs (known when planning)."
+  value       = aws_s3_bucket.logs.bucket
 }
 
 output "logs_bucket_arn" {
   description = "ARN of the logs bucket."
-  value       = aws_s3_bucket.logs.arn
+  value       = local.bucket_arns["logs"]
+}
+
+output "flow_log_destination_arn" {
+  description = "Where VPC flow logs go (the logs bucket's flow_log_prefix folder; null unless enable_flow_log_delivery)."
+  value       = var.enable_flow_log_delivery ? "${local.bucket_arns["logs"]}/${local.flow_log_prefix}/" : null
 }
 
 output "kms_key_arn" {

@@ -82,10 +82,15 @@ variable "raw_transition_to_ia_days" {
   }
 }
 
-variable "raw_transition_to_glacier_days" {
-  description = "Days after which raw objects move to GLACIER_IR (Glacier Instant Retrieval: still readable by GET; must be later than the STANDARD_IA transition)."
+variable "raw_transition_to_glacier_ir_days" {
+  description = "Days after which raw objects move to GLACIER_IR (Glacier Instant Retrieval: still read by a plain GET, in milliseconds, so the crawler, the ETL job and Spectrum keep working; at least 30 days after the STANDARD_IA transition)."
   type        = number
   default     = 90
+
+  validation {
+    condition     = var.raw_transition_to_glacier_ir_days >= 60
+    error_message = "raw_transition_to_glacier_ir_days must be at least 60 (30 days before STANDARD_IA, then 30 days in it)."
+  }
 }
 
 variable "noncurrent_version_expiration_days" {
@@ -109,6 +114,23 @@ variable "logs_expiration_days" {
   description = "Days after which access log objects are deleted."
   type        = number
   default     = 365
+}
+
+variable "enable_flow_log_delivery" {
+  description = "Let the log delivery service write VPC flow logs into the logs bucket, under flow_log_prefix/AWSLogs/<account>/ (the network module's flow logs)."
+  type        = bool
+  default     = false
+}
+
+variable "flow_log_prefix" {
+  description = "Folder of the logs bucket that receives VPC flow logs."
+  type        = string
+  default     = "vpc-flow-logs"
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9/_-]*$", trim(var.flow_log_prefix, "/")))
+    error_message = "flow_log_prefix must be a plain folder name (lowercase letters, digits, '-', '_' and '/')."
+  }
 }
 
 variable "tags" {

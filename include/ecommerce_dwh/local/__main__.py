@@ -10,7 +10,13 @@ from pathlib import Path
 from ecommerce_dwh.local import airflow_cli
 from ecommerce_dwh.local.environment import local_environment
 from ecommerce_dwh.local.moto_server import running_endpoint, start_moto, stop_moto
-from ecommerce_dwh.local.pipeline import DEFAULT_MOTO_PORT, RunOptions, run_pipeline
+from ecommerce_dwh.local.pipeline import (
+    DEFAULT_MOTO_PORT,
+    RunOptions,
+    apply_local_infrastructure,
+    forget_emulated_aws,
+    run_pipeline,
+)
 from ecommerce_dwh.local.services import DEFAULT_API_PORT, start_airflow, stop_airflow
 from ecommerce_dwh.local.spark_service import (
     running_spark_url,
@@ -108,10 +114,21 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "airflow-start":
         endpoint = running_endpoint(state_dir)
-        if endpoint is None:
+        new_moto = endpoint is None
+        if new_moto:
+            forget_emulated_aws(state_dir)
             endpoint = start_moto(state_dir, port=args.moto_port).endpoint_url
         spark_url = running_spark_url(state_dir) or start_spark_service(state_dir).url
         env = local_environment(state_dir, endpoint, spark_url=spark_url)
+        if new_moto:
+            # An empty emulated AWS: create the resources the saved outputs name (after a
+            # `make run`, the Variable still names buckets of its stopped moto server).
+            print("moto server : new and empty, applying the local infrastructure "
+                  "(dwh_infrastructure)...", flush=True)
+            airflow_cli.run(["db", "migrate"], env, state_dir / "logs" / "airflow-db-migrate.log")
+            today = dt.datetime.now(dt.UTC).date().isoformat()
+            applied = apply_local_infrastructure(env, state_dir / "logs", today)
+            print(f"dwh_infrastructure: applied in {applied.seconds:.1f}s (log {applied.log_file})")
         pids = start_airflow(env, api_port=args.port)
         print(f"moto server : {endpoint}")
         print(f"local Spark : {spark_url}")
@@ -119,8 +136,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{component:<12}: PID {pid}, log {env['AIRFLOW_HOME']}/logs/{component}.log")
         print(f"\nAirflow UI  : http://localhost:{args.port}  (user admin; password in "
               f"{env['AIRFLOW_HOME']}/simple_auth_manager_passwords.json.generated)")
-        print("First trigger dwh_infrastructure (creates the emulated AWS resources), then "
-              "dwh_ingest. Stop everything with: make airflow-stop")
+        print("The emulated AWS resources exist (dwh_infrastructure); trigger dwh_ingest, or "
+              "unpause it to catch up from DWH_START_DATE. Stop everything with: "
+              "make airflow-stop")
         return 0
     if args.command == "dbt":
         return _dbt(state_dir, args.dbt_args)

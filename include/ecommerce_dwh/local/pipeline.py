@@ -47,6 +47,18 @@ class RunOptions:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def forget_emulated_aws(state_dir: Path) -> None:
+    """A new moto server is empty: the Terraform state that described the old one goes."""
+    (state_dir / "terraform" / "local.tfstate").unlink(missing_ok=True)
+    shutil.rmtree(state_dir / "terraform" / "local" / "plans", ignore_errors=True)
+
+
+def apply_local_infrastructure(env: dict, log_dir: Path, day: str) -> airflow_cli.CommandResult:
+    """``dwh_infrastructure`` with ``environment=local, action=apply`` (``airflow dags test``)."""
+    return airflow_cli.dags_test("dwh_infrastructure", day, env, log_dir,
+                                 conf=json.dumps({"environment": "local", "action": "apply"}))
+
+
 def _say(message: str) -> None:
     print(message, flush=True)
 
@@ -59,9 +71,7 @@ def run_pipeline(options: RunOptions) -> list:
     endpoint = running_endpoint(state_dir)
     started_moto = endpoint is None
     if started_moto:
-        # A new moto server is empty: state that described the old one goes too.
-        (state_dir / "terraform" / "local.tfstate").unlink(missing_ok=True)
-        shutil.rmtree(state_dir / "terraform" / "local" / "plans", ignore_errors=True)
+        forget_emulated_aws(state_dir)
         (state_dir / "warehouse.duckdb").unlink(missing_ok=True)
         server = start_moto(state_dir, port=options.moto_port)
         endpoint = server.endpoint_url
@@ -83,8 +93,10 @@ def run_pipeline(options: RunOptions) -> list:
         _say(f"airflow db   : migrated ({time.monotonic() - step:.1f}s), "
              f"AIRFLOW_HOME={env['AIRFLOW_HOME']}")
         first = options.start.isoformat()
-        _dag("dwh_infrastructure", first, env, log_dir, options,
-             conf={"environment": "local", "action": "apply"})
+        applied = apply_local_infrastructure(env, log_dir, first)
+        options.timings[f"dwh_infrastructure {first}"] = applied.seconds
+        _say(f"{'dwh_infrastructure':<19}: {first} success in {applied.seconds:5.1f}s  "
+             f"(log {applied.log_file})")
         if spark is not None:
             service = spark.result()
             spark_url = service.url

@@ -13,8 +13,11 @@ DASHBOARD_PORT ?= 8501
 
 .PHONY: help setup run dashboard test airflow airflow-stop moto-start moto-stop lint lock clean
 
+# Delivery targets (plan, bootstrap, artifacts, workflow lint): docs/delivery.md.
+include mk/delivery.mk
+
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 setup: ## create .venv from the pinned requirements and build the dbt manifest
 	@scripts/setup.sh

@@ -35,10 +35,8 @@ class TaskCredentials:
         return env
 
 
-@functools.cache
-def resolved_credentials(aws_conn_id: str = AWS_CONN_ID) -> TaskCredentials:
-    """The credentials of ``aws_conn_id`` as the provider's hook resolves them (cached
-    for the task's process: a task renders several fields from them)."""
+def resolve_credentials(aws_conn_id: str = AWS_CONN_ID) -> TaskCredentials:
+    """The credentials of ``aws_conn_id`` as the provider's hook resolves them."""
     from airflow.providers.amazon.aws.hooks.base_aws import AwsBaseHook
     from airflow.sdk.log import mask_secret
 
@@ -49,3 +47,10 @@ def resolved_credentials(aws_conn_id: str = AWS_CONN_ID) -> TaskCredentials:
         if secret:
             mask_secret(secret)
     return resolved
+
+
+@functools.cache
+def resolved_credentials(aws_conn_id: str = AWS_CONN_ID) -> TaskCredentials:
+    """:func:`resolve_credentials`, once per task process (a task renders several
+    template fields from them: the DAG's ``aws_credentials()`` macro)."""
+    return resolve_credentials(aws_conn_id)

@@ -8,6 +8,11 @@ Terraform is always the real binary. Two details make it work offline and locall
   Terraform uses the public registry as usual.
 * **Working data.** ``TF_DATA_DIR`` moves ``.terraform/`` out of the source tree,
   so that several environments (and tests) can run side by side.
+
+A plan depends on the files of the repository only: ``TF_VAR_*`` variables inherited
+from the caller's shell are dropped (and named in the log), so that the DAG, ``scripts/
+deploy.sh`` and CI, which run in different shells, can never plan different things.
+Variables reach Terraform through var files and the ``env``/``variables`` given here.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +30,9 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 AWS_PROVIDER = "registry.terraform.io/hashicorp/aws"
+
+#: Seconds Terraform gets to stop cleanly (save state, release the lock) once interrupted.
+INTERRUPT_GRACE_SECONDS = 120
 
 
 class TerraformError(RuntimeError):
@@ -106,6 +115,12 @@ class Terraform:
 
     def _environ(self) -> dict[str, str]:
         environ = dict(os.environ)
+        inherited = sorted(k for k in environ if k.startswith("TF_VAR_"))
+        if inherited:
+            log.warning("ignoring %s from the calling shell: a plan depends on the "
+                        "repository's var files only", ", ".join(inherited))
+            for key in inherited:
+                del environ[key]
         environ.update(
             {
                 "TF_DATA_DIR": str(self.data_dir),
@@ -116,7 +131,15 @@ class Terraform:
         )
         config = self.data_dir.parent / "terraform.rc"
         if "TF_CLI_CONFIG_FILE" not in self.env:
-            environ["TF_CLI_CONFIG_FILE"] = str(write_cli_config(config, find_provider_mirror()))
+            mirror = find_provider_mirror()
+            environ["TF_CLI_CONFIG_FILE"] = str(write_cli_config(config, mirror))
+            if mirror is None and "TF_PLUGIN_CACHE_DIR" not in environ:
+                # No mirror: providers come from the registry. A cache per machine keeps
+                # a fresh working directory (one per DAG task) from downloading again.
+                cache = Path(environ.get("DWH_TF_PLUGIN_CACHE",
+                                         Path.home() / ".cache" / "terraform-plugins"))
+                cache.mkdir(parents=True, exist_ok=True)
+                environ["TF_PLUGIN_CACHE_DIR"] = str(cache)
         environ.update(self.env)
         return environ
 
@@ -129,22 +152,28 @@ class Terraform:
         cmd = [binary, *args]
         log.info("$ %s  (in %s)", " ".join(cmd), self.workdir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        pipe = subprocess.PIPE if capture else None
         try:
-            proc = subprocess.run(
-                cmd,
-                cwd=self.workdir,
-                env=self._environ(),
-                capture_output=capture,
-                text=True,
-                timeout=self.timeout,
-                check=False,
-            )
+            proc = subprocess.Popen(  # noqa: S603 - the terraform binary, our arguments
+                cmd, cwd=self.workdir, env=self._environ(), stdout=pipe, stderr=pipe, text=True)
         except FileNotFoundError as exc:
             raise TerraformError(f"terraform binary not found: {self.binary}") from exc
+        try:
+            stdout, stderr = proc.communicate(timeout=self.timeout)
         except subprocess.TimeoutExpired as exc:
+            # Interrupt like Ctrl-C: Terraform stops, writes the state it has and releases
+            # the state lock. A kill would leave the lock held and the state unsaved.
+            proc.send_signal(signal.SIGINT)
+            try:
+                stdout, stderr = proc.communicate(timeout=INTERRUPT_GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                stdout, stderr = proc.communicate()
             raise TerraformError(
-                f"terraform {args[0]} timed out after {self.timeout:.0f}s in {self.workdir}"
+                f"terraform {args[0]} timed out after {self.timeout:.0f}s in {self.workdir} "
+                f"and was interrupted:\n{(stderr or '').strip()[-4000:]}"
             ) from exc
+        proc = subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
         if capture and log_output and proc.stdout:
             log.info("%s", proc.stdout.rstrip())
         if proc.returncode != 0:
@@ -158,21 +187,23 @@ class Terraform:
         self,
         backend_config: Mapping[str, str] | None = None,
         backend_config_file: Path | None = None,
+        backend_config_files: Sequence[Path] = (),
     ) -> str:
-        """``terraform init`` with an optional backend config file and/or key=value pairs."""
+        """``terraform init`` with backend config files and/or key=value pairs (in that order)."""
         args = ["init", "-input=false", "-no-color", "-reconfigure"]
-        if backend_config_file is not None:
-            args.append(f"-backend-config={backend_config_file}")
+        files = [backend_config_file] if backend_config_file is not None else []
+        args += [f"-backend-config={path}" for path in [*files, *backend_config_files]]
         args += [f"-backend-config={k}={v}" for k, v in (backend_config or {}).items()]
         return self.run(*args)
 
     def plan(self, plan_file: Path, variables: Mapping[str, str] | None = None,
-             destroy: bool = False, var_file: Path | None = None) -> PlanSummary:
+             destroy: bool = False, var_file: Path | None = None,
+             var_files: Sequence[Path] = ()) -> PlanSummary:
         """Save a plan to ``plan_file`` and return what it would change."""
         plan_file.parent.mkdir(parents=True, exist_ok=True)
         args = ["plan", "-input=false", "-no-color", "-detailed-exitcode", f"-out={plan_file}"]
-        if var_file is not None:
-            args.append(f"-var-file={var_file}")
+        files = [var_file] if var_file is not None else []
+        args += [f"-var-file={path}" for path in [*files, *var_files]]
         args += _var_args(variables)
         if destroy:
             args.append("-destroy")
@@ -186,8 +217,15 @@ class Terraform:
 
     def show_plan(self, plan_file: Path) -> PlanSummary:
         """Summarise a saved plan file (``terraform show -json``)."""
-        doc = json.loads(self.run("show", "-json", "-no-color", str(plan_file), log_output=False))
-        return PlanSummary.from_show_json(doc)
+        return PlanSummary.from_show_json(self.show_plan_json(plan_file))
+
+    def show_plan_json(self, plan_file: Path) -> dict[str, object]:
+        """The JSON of ``terraform show -json <plan_file>``."""
+        return json.loads(self.run("show", "-json", "-no-color", str(plan_file), log_output=False))
+
+    def show_plan_text(self, plan_file: Path) -> str:
+        """The human-readable plan (``terraform show``), for a reviewer."""
+        return self.run("show", "-no-color", str(plan_file), log_output=False)
 
     def apply(self, plan_file: Path) -> str:
         """Apply a saved plan file (never an unreviewed, implicit plan)."""

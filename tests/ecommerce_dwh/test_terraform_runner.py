@@ -1,5 +1,6 @@
 """Unit tests of the Terraform runner's pure parts: mirror discovery, CLI config, plan
-summaries, and the refusal to apply without a plan of the same run."""
+summaries, the environments' files, the identity Terraform runs as, and the refusal to
+apply without a plan of the same run."""
 
 from __future__ import annotations
 
@@ -8,6 +9,17 @@ from pathlib import Path
 import pytest
 
 from ecommerce_dwh import infrastructure
+from ecommerce_dwh.deploy import steps
+from ecommerce_dwh.deploy.access import AwsAccess
+from ecommerce_dwh.deploy.environments import (
+    AWS_ROOT,
+    LOCAL_ROOT,
+    environment,
+    environments_sharing_state,
+    parse_backend_hcl,
+    safe_name,
+)
+from ecommerce_dwh.deploy.plans import PlanRecord, PlanRefused
 from ecommerce_dwh.terraform import (
     AWS_PROVIDER,
     PlanSummary,
@@ -84,35 +96,106 @@ def test_missing_binary_is_a_clear_error(tmp_path: Path) -> None:
         tf.run("version")
 
 
-def test_apply_without_a_plan_of_this_run_is_refused(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DWH_STATE_DIR", str(tmp_path))
-    with pytest.raises(TerraformError, match=r"refusing to apply local: no plan saved by this run"):
-        infrastructure.apply("local", "manual__2024-01-01T00:00:00+00:00")
+def test_apply_without_a_plan_of_this_run_is_refused() -> None:
+    """The apply task gets the plan task's record through XCom: none means no plan ran."""
+    with pytest.raises(TerraformError, match=r"refusing to apply local: this run saved no plan"):
+        infrastructure.apply("local", None)
 
 
-def test_plan_paths_are_per_run_and_filesystem_safe(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DWH_STATE_DIR", str(tmp_path))
-    one = infrastructure.plan_path("dev", "manual__2024-01-01T00:00:00+00:00")
-    two = infrastructure.plan_path("dev", "scheduled__2024-01-02T00:00:00+00:00")
+def test_a_plan_of_another_environment_is_refused(tmp_path: Path) -> None:
+    record = PlanRecord(environment="staging", run_id="r", location="s3://b/k", sha256="0" * 64,
+                        version_id=None, etl_package_sha256="0" * 64, summary="", has_changes=True)
+    with pytest.raises(PlanRefused, match="a plan of 'staging' to 'dev'"):
+        steps.apply(environment("dev"), AwsAccess(), steps.Workspace(tmp_path), record)
+
+
+def test_run_ids_become_safe_file_names() -> None:
+    one = safe_name("manual__2024-01-01T00:00:00+00:00")
+    two = safe_name("scheduled__2024-01-02T00:00:00+00:00")
     assert one != two
-    assert one.parent == tmp_path / "terraform" / "dev" / "plans"
-    assert ":" not in one.name and "+" not in one.name
+    assert ":" not in one and "+" not in one and "/" not in one
 
 
-@pytest.mark.parametrize("environment", ["dev", "staging", "prod"])
-def test_aws_environments_share_one_root_with_their_own_files(environment: str) -> None:
-    root, var_file, backend_file = infrastructure.environment_files(environment)
-    assert root == infrastructure.AWS_ROOT
-    assert var_file == root / f"{environment}.tfvars" and var_file.is_file()
-    assert backend_file == root / f"{environment}.backend.hcl" and backend_file.is_file()
+def test_each_task_gets_a_fresh_working_directory() -> None:
+    with steps.Workspace.fresh("dev") as first, steps.Workspace.fresh("dev") as second:
+        assert first.root != second.root
+        assert first.root.is_dir() and not any(first.root.iterdir())
+        assert first.data_dir == first.root / ".terraform"
+    assert not first.root.exists(), "a task's working directory is removed afterwards"
+
+
+@pytest.mark.parametrize("name", ["dev", "staging", "prod"])
+def test_aws_environments_share_one_root_with_their_own_files(name: str) -> None:
+    env = environment(name)
+    assert env.root == AWS_ROOT
+    assert env.var_files == (AWS_ROOT / f"{name}.tfvars", AWS_ROOT / f"{name}.account.tfvars")
+    assert all(p.is_file() for p in env.var_files)
+    assert env.backend_file == AWS_ROOT / f"{name}.backend.hcl"
+    backend = env.backend
+    assert backend is not None and backend.key == f"ecommerce-dwh/{name}/terraform.tfstate"
+    assert backend.plans_prefix == f"ecommerce-dwh/{name}/plans"
 
 
 def test_local_has_its_own_root_and_local_state() -> None:
-    assert infrastructure.environment_files("local") == (infrastructure.LOCAL_ROOT, None, None)
+    env = environment("local")
+    assert (env.root, env.var_files, env.backend_file) == (LOCAL_ROOT, (), None)
+    assert env.is_local
 
 
 def test_unknown_environment_names_the_missing_file() -> None:
     with pytest.raises(TerraformError, match=r"'qa'.*qa\.tfvars is missing"):
-        infrastructure.environment_files("qa")
+        environment("qa")
+
+
+def test_backend_files_are_flat_data(tmp_path: Path) -> None:
+    good = tmp_path / "good.hcl"
+    good.write_text('# c\nbucket = "b"\nkey = "p/dev/terraform.tfstate"  # k\n'
+                    'region = "eu-west-1"\ndynamodb_table = "t"\nencrypt = true\n')
+    backend = parse_backend_hcl(good)
+    assert (backend.bucket, backend.region, backend.dynamodb_table) == ("b", "eu-west-1", "t")
+    assert backend.state_prefix == "p/dev"
+    bad = tmp_path / "bad.hcl"
+    bad.write_text('bucket = "b"\nkey = "k"\nregion = "r"\nendpoints = {\n  s3 = "x"\n}\n')
+    with pytest.raises(TerraformError, match="expected `name = value`"):
+        parse_backend_hcl(bad)
+
+
+def test_the_environments_of_one_state_bucket_are_one_account() -> None:
+    assert environments_sharing_state("dev") == ("dev", "staging", "prod")
+
+
+def test_inherited_tf_vars_never_reach_a_plan(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A TF_VAR_ left in a shell would make deploy.sh plan something else than the DAG."""
+    monkeypatch.setenv("TF_VAR_bucket_name_suffix", "from-my-shell")
+    tf = Terraform(workdir=tmp_path, data_dir=tmp_path / "d",
+                   env={"TF_VAR_aws_endpoint_url": "http://127.0.0.1:1"})
+    environ = tf._environ()  # noqa: SLF001 - the process environment is the contract
+    assert "TF_VAR_bucket_name_suffix" not in environ
+    assert environ["TF_VAR_aws_endpoint_url"] == "http://127.0.0.1:1"
+
+
+def test_terraform_runs_as_exactly_the_given_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_PROFILE", "my-admin")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    access = AwsAccess(env={"AWS_ACCESS_KEY_ID": "AKIA", "AWS_SECRET_ACCESS_KEY": "s"})
+    env = access.terraform_env()
+    assert env["AWS_PROFILE"] == "" and env["AWS_ENDPOINT_URL"] == ""
+    assert env["AWS_ACCESS_KEY_ID"] == "AKIA"
+    shell = AwsAccess.from_environ({"AWS_PROFILE": "p", "TF_ENDPOINT_URL": "http://e"})
+    assert shell.env == {"AWS_PROFILE": "p"} and shell.endpoint_url == "http://e"
+
+
+def test_the_dag_branches_on_the_action_and_the_plan() -> None:
+    assert infrastructure.next_steps("apply", {"has_changes": True}) == ["apply", "save_outputs"]
+    assert infrastructure.next_steps("plan", {"has_changes": False}) == ["save_outputs"]
+    assert infrastructure.next_steps("plan", {"has_changes": True}) == []
+
+
+def test_terraform_runs_as_a_connection_of_its_own_on_aws(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DWH_TERRAFORM_CONN_ID", raising=False)
+    assert infrastructure.terraform_conn_id("local") == "aws_default"
+    assert infrastructure.terraform_conn_id("prod") == "aws_terraform"
+    monkeypatch.setenv("DWH_TERRAFORM_CONN_ID", "tf_prod")
+    assert infrastructure.terraform_conn_id("prod") == "tf_prod"

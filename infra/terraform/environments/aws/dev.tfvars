@@ -8,5 +8,5 @@ redshift_usage_limit_period    = "daily"
 redshift_rpu_alarm_threshold   = 16
 cost_anomaly_threshold_usd     = 10
 
-raw_transition_to_glacier_days     = 90
+raw_transition_to_glacier_ir_days  = 90
 noncurrent_version_expiration_days = 30

@@ -37,7 +37,7 @@ module "s3" {
   bucket_name_suffix = var.bucket_name_suffix
 
   raw_transition_to_ia_days          = var.raw_transition_to_ia_days
-  raw_transition_to_glacier_ir_days  = var.raw_transition_to_glacier_days
+  raw_transition_to_glacier_ir_days  = var.raw_transition_to_glacier_ir_days
   noncurrent_version_expiration_days = var.noncurrent_version_expiration_days
 
   # The created VPC's flow logs land in the logs bucket.

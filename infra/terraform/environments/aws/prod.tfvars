@@ -8,5 +8,5 @@ redshift_usage_limit_period    = "weekly"
 redshift_rpu_alarm_threshold   = 96
 cost_anomaly_threshold_usd     = 50
 
-raw_transition_to_glacier_days     = 180
+raw_transition_to_glacier_ir_days  = 180
 noncurrent_version_expiration_days = 90

@@ -196,8 +196,8 @@ variable "raw_transition_to_ia_days" {
   default     = 30
 }
 
-variable "raw_transition_to_glacier_days" {
-  description = "Days before raw objects move to GLACIER_IR: Glacier Instant Retrieval, read by a plain GET like STANDARD (never GLACIER Flexible Retrieval, which needs a restore first). The name stays until the tfvars rename it (modules/s3 calls it raw_transition_to_glacier_ir_days)."
+variable "raw_transition_to_glacier_ir_days" {
+  description = "Days before raw objects move to GLACIER_IR: Glacier Instant Retrieval, read by a plain GET like STANDARD (never GLACIER Flexible Retrieval, which needs a restore first)."
   type        = number
 }
 

@@ -101,6 +101,28 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     }
   }
 
+  # Saved plans (<prefix>/<env>/plans/, tagged by ecommerce_dwh.deploy.plans) that were
+  # never applied: an applied plan is deleted at once, one only reviewed expires here.
+  rule {
+    id     = "expire-unapplied-plans"
+    status = "Enabled"
+
+    filter {
+      tag {
+        key   = "ecommerce-dwh-object"
+        value = "terraform-plan"
+      }
+    }
+
+    expiration {
+      days = var.plan_expiration_days
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = 1
+    }
+  }
+
   depends_on = [aws_s3_bucket_versioning.this]
 }
 

@@ -50,3 +50,82 @@ variable "force_destroy" {
   type        = bool
   default     = false
 }
+
+variable "state_key_prefix" {
+  description = "First part of every environment's state key (<prefix>/<env>/terraform.tfstate); deploy and plan roles are scoped to <prefix>/<env>/."
+  type        = string
+  default     = "ecommerce-dwh"
+}
+
+variable "environments" {
+  description = "Environments whose state lives in this account's bucket: each gets a deploy role and a plan role."
+  type        = list(string)
+  default     = ["dev", "staging", "prod"]
+
+  validation {
+    condition     = alltrue([for env in var.environments : contains(["dev", "staging", "prod"], env)])
+    error_message = "environments may only contain dev, staging and prod."
+  }
+}
+
+variable "github_repository" {
+  description = "owner/name of the GitHub repository whose workflows may assume the roles, spelled exactly as in its URL (the OIDC sub claim is case-sensitive). null: no GitHub OIDC provider and no roles."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.github_repository == null || can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.github_repository))
+    error_message = "github_repository must look like owner/name."
+  }
+}
+
+variable "create_github_oidc_provider" {
+  description = "Create the account's GitHub Actions OIDC identity provider; false: use the one the account already has (an account holds one per URL)."
+  type        = bool
+  default     = true
+}
+
+variable "github_main_branch" {
+  description = "Branch whose workflow runs may assume the plan roles without an environment (plans of the promotion)."
+  type        = string
+  default     = "main"
+}
+
+variable "pull_request_plan_environments" {
+  description = "Environments that pull requests of the repository may plan (read-only plan role); the delivery workflow plans dev on every pull request."
+  type        = list(string)
+  default     = ["dev"]
+}
+
+variable "airflow_principal_arns" {
+  description = "Per environment, IAM principals (the Airflow deployment's role: Astro workload identity, MWAA execution role) that may assume that environment's plan role, through the Airflow connection aws_terraform."
+  type        = map(list(string))
+  default     = {}
+}
+
+variable "mwaa_environments" {
+  description = "Per environment, an Amazon MWAA environment the delivery workflow deploys to instead of Astro: its bucket (dags/, requirements.txt are synced) and its name (the smoke check calls its REST API)."
+  type = map(object({
+    bucket_name      = string
+    environment_name = string
+  }))
+  default = {}
+}
+
+variable "deploy_role_max_session_seconds" {
+  description = "Longest session of a deploy or plan role (a deploy job must finish within it)."
+  type        = number
+  default     = 3600
+}
+
+variable "plan_expiration_days" {
+  description = "Days before a stored Terraform plan that was never applied is deleted from the state bucket."
+  type        = number
+  default     = 30
+}
+
+variable "artifacts_prefix" {
+  description = "First part of the object keys Terraform uploads to an environment's buckets (the Glue job's script and zip, under artifacts/glue/); the roles touch no other object."
+  type        = string
+  default     = "artifacts"
+}

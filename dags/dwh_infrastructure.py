@@ -16,6 +16,13 @@ warehouse names.
 * `action=apply` applies exactly the plan of the same run: the apply task
   downloads it and refuses it if it is missing or its SHA-256 differs.
 
+On AWS the run then readies the warehouse for dbt, as the Redshift namespace's admin
+(its Secrets Manager secret) through the Redshift Data API, every statement idempotent:
+`create_spectrum_schema` (the external schema over the Glue staging database),
+`find_database_users`, `grant_privileges` (the worker's and the dashboard's database
+users, dbt's schemas owned by the worker, the dashboard's read access). Locally there
+is no Redshift and `warehouse_present` skips them.
+
 Every task starts from an empty working directory, so any task may run on any
 worker. Terraform runs as the connection `aws_default` locally (moto) and
 `aws_terraform` on AWS (the environment's plan role: it plans and reads outputs;
@@ -25,11 +32,30 @@ it manually; it has no schedule.
 
 from __future__ import annotations
 
-from airflow.sdk import Param, TriggerRule, Variable, dag, task
+from airflow.providers.amazon.aws.operators.redshift_data import RedshiftDataOperator
+from airflow.sdk import Param, TriggerRule, Variable, chain, dag, task
 
-from ecommerce_dwh import infrastructure
+from ecommerce_dwh import infrastructure, warehouse_bootstrap
 from ecommerce_dwh.dag_defaults import DEFAULT_ARGS, START_DATE
-from ecommerce_dwh.settings import ENVIRONMENTS, INFRA_OUTPUTS_VARIABLE, get_settings
+from ecommerce_dwh.settings import (
+    AWS_CONN_ID,
+    ENVIRONMENTS,
+    INFRA_OUTPUTS_VARIABLE,
+    get_settings,
+)
+
+OUTPUTS = f"var.json.{INFRA_OUTPUTS_VARIABLE}"
+
+#: The Redshift Data API as the namespace's admin: the workgroup and its admin secret
+#: from the outputs that save_outputs wrote.
+AS_WAREHOUSE_ADMIN = {
+    "aws_conn_id": AWS_CONN_ID,
+    "workgroup_name": f"{{{{ {OUTPUTS}.redshift_workgroup_name }}}}",
+    "database": f"{{{{ {OUTPUTS}.redshift_database_name }}}}",
+    "secret_arn": f"{{{{ {OUTPUTS}.redshift_admin_secret_arn }}}}",
+    "wait_for_completion": True,
+    "poll_interval": 5,
+}
 
 
 @dag(
@@ -41,6 +67,10 @@ from ecommerce_dwh.settings import ENVIRONMENTS, INFRA_OUTPUTS_VARIABLE, get_set
     doc_md=__doc__,
     tags=["ecommerce-dwh", "terraform", "infrastructure"],
     default_args=DEFAULT_ARGS,
+    # The warehouse bootstrap's statements are built from the saved outputs by these
+    # macros; native rendering lets `grant_privileges` receive a list of statements.
+    user_defined_macros={"warehouse_bootstrap": warehouse_bootstrap},
+    render_template_as_native_obj=True,
     params={
         "environment": Param(
             get_settings().environment,
@@ -82,12 +112,39 @@ def dwh_infrastructure() -> None:
         outputs = infrastructure.outputs(params["environment"])
         Variable.set(INFRA_OUTPUTS_VARIABLE, outputs, serialize_json=True)
 
+    @task.short_circuit
+    def warehouse_present() -> bool:
+        outputs = Variable.get(INFRA_OUTPUTS_VARIABLE, deserialize_json=True)
+        return bool(outputs.get("redshift_workgroup_name"))
+
+    create_spectrum_schema = RedshiftDataOperator(
+        task_id="create_spectrum_schema",
+        sql=f"{{{{ warehouse_bootstrap.external_schema_sql({OUTPUTS}) }}}}",
+        **AS_WAREHOUSE_ADMIN,
+    )
+    # Redshift has no `create user if not exists`: ask which users exist first.
+    find_database_users = RedshiftDataOperator(
+        task_id="find_database_users",
+        sql=f"{{{{ warehouse_bootstrap.user_lookup_sql({OUTPUTS}) }}}}",
+        return_sql_result=True,
+        **AS_WAREHOUSE_ADMIN,
+    )
+    grant_privileges = RedshiftDataOperator(
+        task_id="grant_privileges",
+        sql=(f"{{{{ warehouse_bootstrap.bootstrap_statements({OUTPUTS}, "
+             "warehouse_bootstrap.existing_users("
+             "ti.xcom_pull(task_ids='find_database_users'))) }}"),
+        **AS_WAREHOUSE_ADMIN,
+    )
+
     record = plan()
     choice = next_step(record=record)
     applied = apply(record=record)
     saved = save_outputs()
     choice >> [applied, saved]
     applied >> saved
+    chain(saved, warehouse_present(), create_spectrum_schema, find_database_users,
+          grant_privileges)
 
 
 dwh_infrastructure()

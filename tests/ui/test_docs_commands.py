@@ -1,10 +1,14 @@
 """The docs stay true: every command and path they name exists and runs.
 
-For README.md and docs/*.md: each ``make <target>`` is a target of the Makefile;
-each repository path in backticks or in a relative link exists (scripts are
-executable); each ``python -m ecommerce_dwh...`` command's ``--help`` runs; each
-``airflow ...`` command is a command of Airflow's CLI with the options used.
-Fast: no services, one subprocess per distinct ``python -m`` command.
+For README.md, QUICKSTART.md and docs/*.md: each ``make <target>`` is a target of the
+Makefile; each repository path in backticks or in a relative link exists (scripts are
+executable); each ``python -m ecommerce_dwh...`` command's ``--help`` runs and has
+every option the docs give it; each ``scripts/*.sh`` command has every option the docs
+give it (its ``--help``); each ``airflow ...`` command is a command of Airflow's CLI
+with the options used; each ``aws <service> <operation>`` is an operation of that
+service's API model (botocore's, which the AWS CLI is generated from) and each of its
+options a parameter of that operation. Fast: no services, one subprocess per distinct
+command.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from pathlib import Path
 
 from ecommerce_dwh.settings import PROJECT_ROOT
 
-DOCS = sorted([PROJECT_ROOT / "README.md", *(PROJECT_ROOT / "docs").glob("*.md")])
+DOCS = sorted([PROJECT_ROOT / "README.md", PROJECT_ROOT / "QUICKSTART.md",
+               *(PROJECT_ROOT / "docs").glob("*.md")])
 
 #: Top-level entries a backticked path must start with to be checked as a path.
 TOP_LEVEL = (
@@ -29,7 +34,7 @@ TOP_LEVEL = (
 TOP_FILES = {
     "Makefile", "Dockerfile", "README.md", "requirements.txt", "requirements-dev.txt",
     "requirements.lock", "pyproject.toml", "packages.txt", "airflow_settings.yaml",
-    "docker-compose.override.yml",
+    "docker-compose.override.yml", "QUICKSTART.md",
 }
 
 
@@ -46,13 +51,16 @@ def _code_lines(text: str) -> list[str]:
 
 
 def _make_targets() -> set[str]:
+    """Targets of the Makefile and of the files it includes (``mk/*.mk``)."""
     makefile = (PROJECT_ROOT / "Makefile").read_text()
+    for included in re.findall(r"^include (\S+)", makefile, flags=re.M):
+        makefile += (PROJECT_ROOT / included).read_text()
     return set(re.findall(r"^([a-z][a-z0-9-]*):", makefile, flags=re.M))
 
 
 def test_docs_exist() -> None:
-    names = {p.name for p in DOCS}
-    assert {"README.md", "architecture.md", "runbook.md"} <= names, names
+    names = {p.name for p in DOCS if p.is_file()}
+    assert {"README.md", "QUICKSTART.md", "architecture.md", "runbook.md"} <= names, names
 
 
 def test_every_make_target_in_the_docs_exists() -> None:
@@ -172,4 +180,85 @@ def test_every_airflow_command_in_the_docs_exists() -> None:
             option = word.split("=", 1)[0]
             if option.startswith("-") and option not in options:
                 problems.append(f"{line}: no option {option}")
+    assert not problems, "\n".join(problems)
+
+
+def _options(line: str) -> list[str]:
+    return [w.split("=", 1)[0] for w in shlex.split(line) if w.startswith("--")]
+
+
+@cache
+def _help_text(*argv: str) -> str:
+    proc = subprocess.run(  # noqa: S603 - fixed argv
+        list(argv) + ["--help"], capture_output=True, text=True, timeout=60,
+        cwd=PROJECT_ROOT, check=False)
+    return proc.stdout + proc.stderr
+
+
+def test_every_option_of_a_documented_command_exists() -> None:
+    """``python -m ecommerce_dwh... <sub> --opt`` and ``scripts/x.sh --opt``: the command's
+    own ``--help`` names each option the docs use."""
+    problems = []
+    checked = 0
+    for doc, text in _docs_text().items():
+        for line in _code_lines(text):
+            line = re.sub(r"<[^>]*>", "X", line.strip())  # placeholders
+            module = re.search(r"python3? -m (ecommerce_dwh[\w.]*)((?: [a-z][\w-]*)?)(.*)", line)
+            script = re.match(r"(scripts/[\w/]+\.sh)\b(.*)", line)
+            if module:
+                argv = [sys.executable, "-m", module.group(1), *module.group(2).split()]
+                rest = module.group(3)
+            elif script:
+                argv, rest = [str(PROJECT_ROOT / script.group(1))], script.group(2)
+                words = rest.split()
+                if words and re.fullmatch(r"[a-z][\w-]*", words[0]):  # a subcommand
+                    argv.append(words[0])
+                    rest = rest.split(words[0], 1)[1]
+            else:
+                continue
+            help_text = _help_text(*argv)
+            for option in _options(rest):
+                checked += 1
+                if not re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", help_text):
+                    problems.append(f"{doc}: {line}: {option} is not in its --help")
+    assert checked, "no option of a documented command found"
+    assert not problems, "\n".join(problems)
+
+
+#: Options of every AWS CLI command (not parameters of the operation).
+AWS_GLOBAL_OPTIONS = {"--region", "--profile", "--output", "--query", "--no-cli-pager",
+                      "--endpoint-url", "--debug", "--no-paginate"}
+
+
+def test_every_aws_command_in_the_docs_is_an_operation_of_its_api() -> None:
+    """``aws <service> <operation> --param ...`` against botocore's service model: the
+    operation exists and every option is one of its input parameters."""
+    import botocore.session
+    from botocore import xform_name
+
+    session = botocore.session.get_session()
+    problems, checked = [], 0
+    for doc, text in _docs_text().items():
+        for line in _code_lines(text):
+            line = re.sub(r"<[^>]*>", "X", line.strip())
+            for command in re.findall(r"(?:^|\$\()aws ([a-z0-9-]+) ([a-z0-9-]+)([^)]*)", line):
+                service, operation_cli, rest = command
+                if service in ("configure", "s3"):  # the CLI's own commands
+                    continue
+                checked += 1
+                try:
+                    model = session.get_service_model(service)
+                except Exception:  # noqa: BLE001 - an unknown service is the finding
+                    problems.append(f"{doc}: aws {service}: no such service")
+                    continue
+                names = {xform_name(op, "-"): op for op in model.operation_names}
+                if operation_cli not in names:
+                    problems.append(f"{doc}: aws {service} {operation_cli}: no such operation")
+                    continue
+                members = model.operation_model(names[operation_cli]).input_shape
+                params = {"--" + xform_name(m, "-") for m in (members.members if members else {})}
+                for option in _options(rest):
+                    if option not in params | AWS_GLOBAL_OPTIONS:
+                        problems.append(f"{doc}: aws {service} {operation_cli}: no {option}")
+    assert checked, "no aws command found in the docs"
     assert not problems, "\n".join(problems)

@@ -3,10 +3,20 @@ local SparkSession, the local Spark service, and the local pipeline (a project-l
 Airflow that ``airflow dags test`` drives, the infrastructure applied, two days landed
 and transformed), which the end-to-end tests and the dashboard's browser test share.
 
-The moto server is a real process on a free loopback port (started once per test
-session, stopped by PID at the end); nothing here patches boto3 in-process. The
-SparkSession is the local runner's configuration (``local[2]``, loopback only), started
-once: the ETL job's transforms run on it in the silver and dbt tests.
+The moto servers are real processes on free loopback ports (started once per test
+session, stopped by PID at the end); nothing here patches boto3 in-process. Two of them:
+
+* ``moto_server``: no IAM enforcement; the tests of single parts use it with moto's
+  dummy keys;
+* ``pipeline_moto``: the local pipeline's, which enforces IAM from its start, with the
+  identities of an AWS account: Terraform applies as an admin user (standing in for
+  the deploy role), every DAG task then acts as the worker's role, assumed by the local
+  Airflow's IAM user that Terraform creates (``worker``). Each call of the pipeline is
+  checked against the worker's policy (docs/architecture.md, "The worker's policy,
+  enforced"); the tests' own reads use the admin (``admin_client``).
+
+The SparkSession is the local runner's configuration (``local[2]``, loopback only),
+started once: the ETL job's transforms run on it in the silver and dbt tests.
 """
 
 from __future__ import annotations
@@ -23,13 +33,16 @@ import pytest
 # test) share: tests/e2e/e2e_timeline.py.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "e2e"))
 from e2e_timeline import DAYS, ORDERS_PER_DAY, SEED  # noqa: E402
+from moto_iam import WorkerIdentity, set_up_worker  # noqa: E402
 
 from ecommerce_dwh.local import airflow_cli  # noqa: E402
-from ecommerce_dwh.local.environment import local_environment  # noqa: E402
+from ecommerce_dwh.local.environment import aws_connection_uri, local_environment  # noqa: E402
 from ecommerce_dwh.local.moto_server import (  # noqa: E402
     MOTO_ACCESS_KEY,
     MOTO_SECRET_KEY,
+    EnforcingMotoServer,
     MotoServer,
+    start_enforcing_moto,
     start_moto,
     stop_moto,
 )
@@ -46,6 +59,24 @@ def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer
         yield server
     finally:
         stop_moto(state_dir)
+
+
+@pytest.fixture(scope="session")
+def pipeline_moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EnforcingMotoServer]:
+    """The local pipeline's moto server: IAM enforced from its start (an admin user made
+    with its first requests; moto's dummy keys refused), its own process."""
+    state_dir = tmp_path_factory.mktemp("moto-iam")
+    server = start_enforcing_moto(state_dir)
+    try:
+        yield server
+    finally:
+        stop_moto(state_dir)
+
+
+@pytest.fixture(scope="session")
+def admin_client(pipeline_moto: EnforcingMotoServer) -> Callable[[str], object]:
+    """``admin_client("s3")``: a client of the pipeline's moto server, as its admin."""
+    return pipeline_moto.client
 
 
 @pytest.fixture(scope="session")
@@ -152,11 +183,15 @@ class LocalAirflow:
 
 
 @pytest.fixture(scope="session")
-def local_airflow(
-    tmp_path_factory: pytest.TempPathFactory, moto_server: MotoServer, spark_service
+def airflow_home(
+    tmp_path_factory: pytest.TempPathFactory, pipeline_moto: EnforcingMotoServer, spark_service
 ) -> LocalAirflow:
+    """The project's Airflow (database migrated) on the pipeline's moto server; its
+    ``aws_default`` is the admin, the identity Terraform runs as."""
     state_dir = tmp_path_factory.mktemp("state")
-    env = local_environment(state_dir, moto_server.endpoint_url, spark_url=spark_service.url)
+    env = local_environment(state_dir, pipeline_moto.endpoint_url, spark_url=spark_service.url)
+    env["AIRFLOW_CONN_AWS_DEFAULT"] = aws_connection_uri(pipeline_moto.endpoint_url,
+                                                         access_key=pipeline_moto.admin)
     # Failures under test retry after a second, not after production's backoff.
     env["DWH_RETRY_DELAY_SECONDS"] = "1"
     airflow = LocalAirflow(state_dir, env)
@@ -165,22 +200,28 @@ def local_airflow(
 
 
 @pytest.fixture(scope="session")
-def infrastructure(local_airflow: LocalAirflow) -> dict:
-    """``dwh_infrastructure`` applied against moto; returns the saved outputs."""
-    local_airflow.dags_test("dwh_infrastructure", "2024-01-01",
-                            {"environment": "local", "action": "apply"})
-    return local_airflow.variable("dwh_infra_outputs")
+def infrastructure(airflow_home: LocalAirflow) -> dict:
+    """``dwh_infrastructure`` applied against moto, as the admin; returns the saved
+    outputs."""
+    airflow_home.dags_test("dwh_infrastructure", "2024-01-01",
+                           {"environment": "local", "action": "apply"})
+    return airflow_home.variable("dwh_infra_outputs")
 
 
-@pytest.fixture
-def s3_text(boto3_client: Callable[[str], object]) -> Callable[[str, str], str]:
-    """Read an S3 object of the moto server as text."""
-    s3 = boto3_client("s3")
+@pytest.fixture(scope="session")
+def worker(pipeline_moto: EnforcingMotoServer, infrastructure: dict) -> WorkerIdentity:
+    """The worker's identity on the pipeline's server: an access key of the local
+    Airflow's user, the role it assumes, and moto's copy of the role's policy
+    (tests/e2e/moto_iam.py says what moto checks, and why its copy differs)."""
+    return set_up_worker(pipeline_moto, infrastructure)
 
-    def read(bucket: str, key: str) -> str:
-        return s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()
 
-    return read
+@pytest.fixture(scope="session")
+def local_airflow(airflow_home: LocalAirflow, worker: WorkerIdentity) -> LocalAirflow:
+    """The project's Airflow, as ``make run`` drives it, with the infrastructure applied:
+    every task acts as the worker (``aws_default`` holds the local Airflow user's key
+    and assumes the worker's role)."""
+    return airflow_home.with_env(AIRFLOW_CONN_AWS_DEFAULT=worker.connection_uri())
 
 
 @pytest.fixture(scope="session")

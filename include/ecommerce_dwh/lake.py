@@ -45,12 +45,17 @@ def replace_prefix(s3: Any, bucket: str, prefix: str, files: Iterable[Path]) -> 
         files: local files, uploaded under their own names.
     """
     stale = [
-        {"Key": obj["Key"]}
+        obj["Key"]
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
         for obj in page.get("Contents", [])
     ]
-    for start in range(0, len(stale), 1000):  # DeleteObjects takes at most 1,000 keys
-        s3.delete_objects(Bucket=bucket, Delete={"Objects": stale[start : start + 1000]})
+    # One DeleteObject per key (a day's prefix holds one file per dataset): a delete that
+    # is refused raises. DeleteObjects answers 200 and lists refused keys in its body,
+    # which went unread here, so a stale file could silently survive a rerun; moto's IAM
+    # enforcement also checks DeleteObjects against the bucket, not the keys, and so
+    # refuses every key to a role granted s3:DeleteObject on a prefix.
+    for key in stale:
+        s3.delete_object(Bucket=bucket, Key=key)
     landed = []
     for path in files:
         key = prefix + path.name

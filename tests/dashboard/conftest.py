@@ -8,7 +8,8 @@ the app from outside: the browser, the settings parity, the Terraform plan.
 
 ``dashboard_warehouse`` is what the browser test serves: the warehouse of the real
 local pipeline (tests/conftest.py's ``two_days``: Terraform against moto, two days
-landed, turned into silver on local Spark and transformed by dbt under Airflow).
+landed, turned into silver on local Spark and transformed by dbt under Airflow, every
+task acting as the worker's role on a moto server that enforces IAM).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """The days the end-to-end tests walk through, and how they look at the results.
 
-One moto server, one Airflow and one DuckDB warehouse serve the whole e2e folder, so the
-tests follow one timeline: ``test_local_pipeline`` lands and transforms days 1-2;
-``test_orchestration`` reruns day 2, backfills days 3-14 (the last one with bad rows),
-then stages faults on days 15-16.
+One moto server (IAM enforced, the pipeline acting as the worker's role), one Airflow
+and one DuckDB warehouse serve the whole e2e folder, so the tests follow one timeline:
+``test_local_pipeline`` lands and transforms days 1-2; ``test_orchestration`` reruns day
+2, backfills days 3-14 (the last one with bad rows), then stages faults on days 15-16;
+``test_worker_policy`` lands day 17 with a permission taken from the worker's policy.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """The pipeline end to end: Terraform applies the local environment against a moto server
-process, then two consecutive days go through ``dwh_ingest`` (landing, crawl, the Glue
+process that enforces IAM (as its admin), then, every task acting as the worker's role,
+two consecutive days go through ``dwh_ingest`` (landing, crawl, the Glue
 job's script on local Spark) and ``dwh_transform`` (real Airflow, real dbt on DuckDB
 reading the silver Parquet from S3)."""
 
@@ -20,9 +21,9 @@ pytestmark = pytest.mark.e2e
 
 
 
-def test_infrastructure_outputs_name_real_resources(infrastructure, boto3_client) -> None:
+def test_infrastructure_outputs_name_real_resources(infrastructure, admin_client) -> None:
     assert infrastructure["environment"] == "local"
-    s3, glue = boto3_client("s3"), boto3_client("glue")
+    s3, glue = admin_client("s3"), admin_client("glue")
     s3.head_bucket(Bucket=infrastructure["raw_bucket"])
     glue.get_database(Name=infrastructure["glue_raw_database"])
     crawler = glue.get_crawler(Name=infrastructure["raw_crawler_name"])["Crawler"]
@@ -33,8 +34,8 @@ def test_infrastructure_outputs_name_real_resources(infrastructure, boto3_client
 
 
 def test_terraform_defines_the_etl_job_and_uploads_what_it_runs(infrastructure,
-                                                                boto3_client) -> None:
-    s3, glue = boto3_client("s3"), boto3_client("glue")
+                                                                admin_client) -> None:
+    s3, glue = admin_client("s3"), admin_client("glue")
     job = glue.get_job(JobName=infrastructure["etl_job_name"])["Job"]
     staging = infrastructure["staging_bucket"]
     assert job["GlueVersion"] == "5.0"
@@ -52,8 +53,8 @@ def test_terraform_defines_the_etl_job_and_uploads_what_it_runs(infrastructure,
 
 
 def test_silver_tables_are_declared_with_the_contract_s_columns(infrastructure,
-                                                                boto3_client) -> None:
-    glue = boto3_client("glue")
+                                                                admin_client) -> None:
+    glue = admin_client("glue")
     for dataset in contract.SILVER_DATASETS:
         table = glue.get_table(DatabaseName=infrastructure["glue_staging_database"],
                                Name=dataset)["Table"]
@@ -65,9 +66,9 @@ def test_silver_tables_are_declared_with_the_contract_s_columns(infrastructure,
 
 
 def test_each_day_lands_one_csv_per_table_and_a_manifest(two_days, infrastructure,
-                                                         boto3_client, s3_text) -> None:
+                                                         admin_client, s3_text) -> None:
     bucket = infrastructure["raw_bucket"]
-    s3 = boto3_client("s3")
+    s3 = admin_client("s3")
     for day in DAYS:
         manifest = json.loads(s3_text(bucket, f"raw/_manifests/dt={day}/manifest.json"))
         for table in TABLE_NAMES:
@@ -78,15 +79,15 @@ def test_each_day_lands_one_csv_per_table_and_a_manifest(two_days, infrastructur
             assert len(rows) == manifest["tables"][table]["rows"] > 0
 
 
-def test_crawler_finished_a_crawl(two_days, infrastructure, boto3_client) -> None:
-    crawler = boto3_client("glue").get_crawler(Name=infrastructure["raw_crawler_name"])["Crawler"]
+def test_crawler_finished_a_crawl(two_days, infrastructure, admin_client) -> None:
+    crawler = admin_client("glue").get_crawler(Name=infrastructure["raw_crawler_name"])["Crawler"]
     assert crawler["State"] == "READY"
     assert crawler["LastCrawl"]["Status"] in {"SUCCEEDED", "COMPLETED"}
 
 
 def test_each_day_lands_in_silver_with_its_catalog_partitions(two_days, infrastructure,
-                                                              boto3_client) -> None:
-    s3, glue = boto3_client("s3"), boto3_client("glue")
+                                                              admin_client) -> None:
+    s3, glue = admin_client("s3"), admin_client("glue")
     for day in DAYS:
         for dataset in contract.SILVER_DATASETS:
             listed = s3.list_objects_v2(Bucket=infrastructure["staging_bucket"],

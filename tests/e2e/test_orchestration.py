@@ -1,5 +1,6 @@
-"""Orchestration under real Airflow runs (``airflow dags test``) against the moto server
-process, local Spark and DuckDB: reruns are idempotent, a day landed again replaces its
+"""Orchestration under real Airflow runs (``airflow dags test``) against the pipeline's
+moto server process (IAM enforced, every task acting as the worker's role), local Spark
+and DuckDB: reruns are idempotent, a day landed again replaces its
 silver partition and is reprocessed, a two-week backfill reconciles exactly with the
 generator's manifests, bad rows are quarantined and reported, and faults (the S3
 endpoint gone mid-upload, a crawler that never finishes, a failing dbt test) end in a
@@ -35,7 +36,6 @@ from fault_proxy import FaultProxy
 
 from ecommerce_dwh import contract
 from ecommerce_dwh.contract import TABLE_NAMES
-from ecommerce_dwh.local.environment import aws_connection_uri
 from ecommerce_dwh.local.moto_server import set_transition
 
 pytestmark = pytest.mark.e2e
@@ -57,9 +57,16 @@ def started(log: str, task_id: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def reruns(local_airflow, two_days) -> dict:
+def reruns(local_airflow, two_days, infrastructure, admin_client) -> dict:
     """Marts after day 2's first run, after an identical rerun, and after day 2 landed
-    again with bad rows (other bronze bytes, the same good rows)."""
+    again with bad rows (other bronze bytes, the same good rows). Before the reruns, a
+    file of another name is left in day 2's bronze and silver folders (as an earlier
+    version of the code might have written): the reruns must remove them."""
+    s3 = admin_client("s3")
+    s3.put_object(Bucket=infrastructure["raw_bucket"],
+                  Key=f"raw/orders/dt={DAYS[1]}/orders-stale.csv", Body=b"stale")
+    s3.put_object(Bucket=infrastructure["staging_bucket"],
+                  Key=f"silver/orders/dt={DAYS[1]}/orders-stale.parquet", Body=b"stale")
     snapshots = [marts_snapshot(local_airflow.duckdb_path)]
     for conf in (CONF, CONF | {"bad_row_rate": BAD_ROW_RATE}):
         local_airflow.dags_test("dwh_ingest", DAYS[1], conf)
@@ -81,23 +88,24 @@ def backfill(local_airflow, reruns) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def alerts(infrastructure, boto3_client) -> AlertInbox:
-    return AlertInbox(boto3_client("sqs"), boto3_client("sns"),
+def alerts(infrastructure, admin_client) -> AlertInbox:
+    return AlertInbox(admin_client("sqs"), admin_client("sns"),
                       infrastructure["alerts_topic_arn"])
 
 
 @pytest.fixture(scope="module")
-def upload_fault(local_airflow, backfill, alerts, moto_server) -> dict:
+def upload_fault(local_airflow, backfill, alerts, pipeline_moto, worker) -> dict:
     """Day 15 lands while the S3 endpoint goes away after the first file of the day.
 
     botocore may not retry on its own here (one attempt), so what recovers the day is
-    Airflow's task retry, 6 s later, when the endpoint is back."""
+    Airflow's task retry, 6 s later, when the endpoint is back. The worker reaches every
+    service, STS included, through the proxy."""
     alerts.drain(0)
-    proxy = FaultProxy(target_port=urlparse(moto_server.endpoint_url).port,
+    proxy = FaultProxy(target_port=urlparse(pipeline_moto.endpoint_url).port,
                        trip_after=2, down_seconds=4).start()
     try:
         airflow = local_airflow.with_env(
-            AIRFLOW_CONN_AWS_DEFAULT=aws_connection_uri(
+            AIRFLOW_CONN_AWS_DEFAULT=worker.connection_uri(
                 proxy.endpoint_url, config_kwargs={"retries": {"total_max_attempts": 1}}),
             DWH_RETRY_DELAY_SECONDS="6",
         )
@@ -109,19 +117,19 @@ def upload_fault(local_airflow, backfill, alerts, moto_server) -> dict:
 
 
 @pytest.fixture(scope="module")
-def crawler_hang(local_airflow, upload_fault, alerts, moto_server, infrastructure,
-                 boto3_client) -> dict:
+def crawler_hang(local_airflow, upload_fault, alerts, pipeline_moto, infrastructure,
+                 admin_client) -> dict:
     """Day 16 lands, but its crawl never finishes: the crawl's wait ends after 6 s."""
-    set_transition(moto_server.endpoint_url, "glue::crawl",
+    set_transition(pipeline_moto.endpoint_url, "glue::crawl",
                    {"progression": "manual", "times": 10**9})
     try:
         airflow = local_airflow.with_env(DWH_CRAWLER_TIMEOUT_SECONDS="6")
         log = airflow.dags_test_failing("dwh_ingest", CRAWLER_FAULT_DAY, CONF)
         received = alerts.drain(5)
     finally:
-        set_transition(moto_server.endpoint_url, "glue::crawl",
+        set_transition(pipeline_moto.endpoint_url, "glue::crawl",
                        {"progression": "time", "seconds": 1})
-        glue = boto3_client("glue")
+        glue = admin_client("glue")
         deadline = time.monotonic() + 60
         while glue.get_crawler(Name=infrastructure["raw_crawler_name"])["Crawler"][
                 "State"] != "READY":
@@ -169,8 +177,9 @@ def test_rerunning_a_day_leaves_the_marts_identical(reruns) -> None:
 
 
 def test_a_day_landed_again_replaces_its_files_in_bronze_and_silver(
-        reruns, infrastructure, boto3_client) -> None:
-    s3, glue = boto3_client("s3"), boto3_client("glue")
+        reruns, infrastructure, admin_client) -> None:
+    """Only the day's own files remain (the stale ones were deleted by the worker)."""
+    s3, glue = admin_client("s3"), admin_client("glue")
     for table in TABLE_NAMES:
         listed = s3.list_objects_v2(Bucket=infrastructure["raw_bucket"],
                                     Prefix=f"raw/{table}/dt={DAYS[1]}/")
@@ -187,14 +196,14 @@ def test_a_day_landed_again_replaces_its_files_in_bronze_and_silver(
 
 
 def test_a_day_landed_again_is_read_again_and_only_that_day(
-        reruns, local_airflow, infrastructure, boto3_client) -> None:
+        reruns, local_airflow, infrastructure, admin_client) -> None:
     """The rerun with new bronze bytes read day 2 alone, replaced its rows (each line is
     in the warehouse once) and quarantined its bad rows."""
     log = reruns["transform"]
     for table in ("orders", "order_items"):
         assert f"int_{'order_versions' if table == 'orders' else 'order_lines'}: partitions " \
                f"to read: {DAYS[1]}" in log
-    manifest = manifests(boto3_client("s3"), infrastructure["raw_bucket"])[DAYS[1]]
+    manifest = manifests(admin_client("s3"), infrastructure["raw_bucket"])[DAYS[1]]
     assert manifest["bad_rows_total"] > 0
     [(rows, loaded, quarantined)] = query(
         local_airflow.duckdb_path,
@@ -209,8 +218,8 @@ def test_a_day_landed_again_is_read_again_and_only_that_day(
 
 
 def test_backfill_fact_totals_equal_the_manifests(backfill, local_airflow, infrastructure,
-                                                  boto3_client) -> None:
-    landed = manifests(boto3_client("s3"), infrastructure["raw_bucket"])
+                                                  admin_client) -> None:
+    landed = manifests(admin_client("s3"), infrastructure["raw_bucket"])
     fourteen = [landed[day(n)] for n in range(1, 15)]
     rows, amount = fact_expectation(fourteen)
     assert query(local_airflow.duckdb_path,
@@ -220,8 +229,8 @@ def test_backfill_fact_totals_equal_the_manifests(backfill, local_airflow, infra
 
 
 def test_backfill_scd2_rows_equal_the_generated_changes(backfill, local_airflow,
-                                                        infrastructure, boto3_client) -> None:
-    landed = manifests(boto3_client("s3"), infrastructure["raw_bucket"])
+                                                        infrastructure, admin_client) -> None:
+    landed = manifests(admin_client("s3"), infrastructure["raw_bucket"])
     fourteen = [landed[day(n)] for n in range(1, 15)]
     for table, dim, key in (("customers", "dim_customers", "customer_id"),
                             ("products", "dim_products", "product_id")):
@@ -237,8 +246,8 @@ def test_backfill_scd2_rows_equal_the_generated_changes(backfill, local_airflow,
 
 
 def test_bad_rows_are_quarantined_per_table_as_the_manifest_counts(
-        backfill, local_airflow, infrastructure, boto3_client) -> None:
-    manifest = manifests(boto3_client("s3"), infrastructure["raw_bucket"])[BAD_DAY]
+        backfill, local_airflow, infrastructure, admin_client) -> None:
+    manifest = manifests(admin_client("s3"), infrastructure["raw_bucket"])[BAD_DAY]
     assert manifest["bad_rows_total"] > 0
     quarantined = Counter(dict(query(
         local_airflow.duckdb_path,
@@ -256,8 +265,8 @@ def test_bad_rows_are_quarantined_per_table_as_the_manifest_counts(
 
 
 def test_bad_day_good_rows_all_load(backfill, local_airflow, infrastructure,
-                                    boto3_client) -> None:
-    manifest = manifests(boto3_client("s3"), infrastructure["raw_bucket"])[BAD_DAY]
+                                    admin_client) -> None:
+    manifest = manifests(admin_client("s3"), infrastructure["raw_bucket"])[BAD_DAY]
     for table in TABLE_NAMES:
         loaded = query(local_airflow.duckdb_path,
                        "select rows_read, rows_loaded from audit.audit_load_reconciliation"
@@ -266,8 +275,8 @@ def test_bad_day_good_rows_all_load(backfill, local_airflow, infrastructure,
         assert loaded == [(stats["rows"], stats["good_rows"])], table
 
 
-def test_bad_day_run_reports_the_numbers(backfill, infrastructure, boto3_client) -> None:
-    manifest = manifests(boto3_client("s3"), infrastructure["raw_bucket"])[BAD_DAY]
+def test_bad_day_run_reports_the_numbers(backfill, infrastructure, admin_client) -> None:
+    manifest = manifests(admin_client("s3"), infrastructure["raw_bucket"])[BAD_DAY]
     assert (f"bad rows injected on {BAD_DAY}: {manifest['bad_rows_total']} in all"
             in backfill["ingest"])
     # The transform's reconciliation tests ran and passed on that day.
@@ -280,10 +289,10 @@ def test_bad_day_run_reports_the_numbers(backfill, infrastructure, boto3_client)
 
 
 def test_upload_cut_mid_day_is_retried_and_the_day_lands_whole(
-        upload_fault, infrastructure, boto3_client) -> None:
+        upload_fault, infrastructure, admin_client) -> None:
     assert len(upload_fault["outages"]) == 1, "the endpoint never went down"
     assert started(upload_fault["log"], "land_raw_day") == 2
-    s3 = boto3_client("s3")
+    s3 = admin_client("s3")
     bucket = infrastructure["raw_bucket"]
     manifest = manifests(s3, bucket)[UPLOAD_FAULT_DAY]
     for table in TABLE_NAMES:
@@ -308,7 +317,7 @@ def test_hung_crawler_times_out_and_alerts(crawler_hang) -> None:
 
 
 def test_failing_dbt_test_stops_downstream_marts_and_alerts(dbt_failure, infrastructure,
-                                                             boto3_client) -> None:
+                                                             admin_client) -> None:
     log = dbt_failure["log"]
     assert started(log, "dbt.dim_customers.run") == 1
     assert started(log, "dbt.dim_customers.test") == 3  # the first try and two retries
@@ -320,7 +329,7 @@ def test_failing_dbt_test_stops_downstream_marts_and_alerts(dbt_failure, infrast
                  "rpt_daily_revenue_by_category"):
         assert after[mart] == before[mart], f"{mart} was rebuilt on failed data"
     # Days 15 and 16 are landed but not in the fact: it still holds days 1-14 exactly.
-    landed = manifests(boto3_client("s3"), infrastructure["raw_bucket"])
+    landed = manifests(admin_client("s3"), infrastructure["raw_bucket"])
     assert {UPLOAD_FAULT_DAY, CRAWLER_FAULT_DAY} <= set(landed)
     rows, amount = fact_expectation([landed[day(n)] for n in range(1, 15)])
     assert (after["fact_order_items"]["rows"], after["fact_order_items"]["line_amount_usd"]

@@ -8,7 +8,6 @@ nothing collides with a default-named local environment on the same server.
 from __future__ import annotations
 
 import json
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,9 +15,14 @@ from typing import Any
 import pytest
 
 from ecommerce_dwh.contract import TABLE_NAMES
-from ecommerce_dwh.local.moto_server import MOTO_ACCESS_KEY, MOTO_SECRET_KEY, start_moto, stop_moto
+from ecommerce_dwh.local.moto_server import (
+    AccessKey,
+    EnforcingMotoServer,
+    start_enforcing_moto,
+    stop_moto,
+)
 
-from .conftest import LOCAL_OUTPUTS, TEST_PREFIX, WORKER_USER_ARN, AppliedStack, SlowApplies
+from .conftest import LOCAL_OUTPUTS, TEST_PREFIX, AppliedStack, SlowApplies
 
 pytestmark = pytest.mark.terraform
 
@@ -46,6 +50,9 @@ def test_outputs_are_the_contract(stack: AppliedStack) -> None:
     assert out["glue_staging_database"] == "ecommerce_dwh_tftest_staging_local"
     assert out["raw_crawler_name"] == f"{TEST_PREFIX}-raw-crawler-local"
     assert out["worker_role_arn"] == f"arn:aws:iam::123456789012:role/{TEST_PREFIX}-worker-local"
+    assert out["airflow_user_name"] == f"{TEST_PREFIX}-airflow-local"
+    assert out["airflow_user_arn"] == \
+        f"arn:aws:iam::123456789012:user/{TEST_PREFIX}-airflow-local"
     print(f"\nlocal created {len(stack.created)} resources:\n  " + "\n  ".join(stack.created))
 
 
@@ -154,13 +161,22 @@ def _worker_policy(stack: AppliedStack, iam: Any) -> tuple[dict[str, Any], dict[
     return trust, iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
 
 
+def _airflow_user_policy(stack: AppliedStack, iam: Any) -> dict[str, Any]:
+    user = stack.outputs["airflow_user_name"]
+    [name] = iam.list_user_policies(UserName=user)["PolicyNames"]
+    return iam.get_user_policy(UserName=user, PolicyName=name)["PolicyDocument"]
+
+
 def test_worker_role_is_the_aws_policy_without_redshift(
         stack: AppliedStack, clients: Callable[[str], Any]) -> None:
     """local's worker: the module's policy (no Redshift here), local mode's artifact
-    read, and a trust that names the local IAM user (moto matches principals literally)."""
+    read, and a trust that names the local Airflow's user (moto matches principals
+    literally), plus any principal given in worker_trusted_principal_arns."""
     trust, policy = _worker_policy(stack, clients("iam"))
     [statement] = trust["Statement"]
-    assert statement["Principal"] == {"AWS": WORKER_USER_ARN}
+    given = json.loads(stack.tf.env.get("TF_VAR_worker_trusted_principal_arns", "[]"))
+    assert set(_as_list(statement["Principal"]["AWS"])) == {
+        stack.outputs["airflow_user_arn"], *given}
     sids = {s["Sid"] for s in policy["Statement"]}
     assert sids == {
         "ListRawPrefix", "ListSilverPrefix", "LocateDataLakeBuckets",
@@ -171,66 +187,72 @@ def test_worker_role_is_the_aws_policy_without_redshift(
         assert "*" not in _as_list(s["Resource"]), s
 
 
+def test_the_local_airflow_user_may_only_assume_the_worker_role(
+        stack: AppliedStack, clients: Callable[[str], Any]) -> None:
+    """The user that stands for the local Airflow's machine: one statement, no key
+    (its access key is made at run time, so no secret is in the state)."""
+    iam = clients("iam")
+    user = stack.outputs["airflow_user_name"]
+    assert _airflow_user_policy(stack, iam)["Statement"] == [{
+        "Sid": "AssumeTheWorkerRole", "Effect": "Allow", "Action": "sts:AssumeRole",
+        "Resource": stack.outputs["worker_role_arn"]}]
+    assert iam.list_attached_user_policies(UserName=user)["AttachedPolicies"] == []
+    assert iam.list_access_keys(UserName=user)["AccessKeyMetadata"] == []
+
+
 @pytest.fixture
-def enforcing_moto(tmp_path: Path) -> Iterator[str]:
-    """A moto server of its own, to switch IAM enforcement on without disturbing the
-    session's (whose callers use moto's dummy keys, which are no IAM user's)."""
-    server = start_moto(tmp_path)
+def enforcing_moto(tmp_path: Path) -> Iterator[EnforcingMotoServer]:
+    """A moto server of its own that enforces IAM (its admin made with its first
+    requests), without disturbing the session's (whose callers use moto's dummy keys)."""
+    server = start_enforcing_moto(tmp_path)
     try:
-        yield server.endpoint_url
+        yield server
     finally:
         stop_moto(tmp_path)
 
 
-def _enforce(endpoint: str, unauthenticated_requests: int) -> None:
-    request = urllib.request.Request(f"{endpoint}/moto-api/reset-auth", method="POST",
-                                     data=str(unauthenticated_requests).encode(),
-                                     headers={"Content-Type": "text/plain"})
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
-        response.read()
-
-
 def test_worker_role_under_moto_iam_enforcement(
-        stack: AppliedStack, clients: Callable[[str], Any], enforcing_moto: str) -> None:
-    """The applied worker role, copied into a moto server that enforces IAM: the local
-    user it trusts assumes it, and S3 then allows raw/ and silver/ only. (moto checks the
-    Resource of S3 requests; for Glue, SNS and KMS it checks the action against "*"
-    only, so the role's ARN-scoped grants there are denied by moto: docs/terraform.md.)"""
-    import boto3
+        stack: AppliedStack, clients: Callable[[str], Any],
+        enforcing_moto: EnforcingMotoServer) -> None:
+    """The applied worker role and the local Airflow's user with its policy, copied into
+    a moto server that enforces IAM: the user assumes the role, and S3 then allows raw/
+    and silver/ only. (moto checks the Resource of S3 requests; for Glue, SNS and KMS it
+    checks the action against "*" only: docs/terraform.md. The whole pipeline runs under
+    this role on such a server in tests/e2e.)"""
     from botocore.exceptions import ClientError
 
     trust, policy = _worker_policy(stack, clients("iam"))
+    user_policy = _airflow_user_policy(stack, clients("iam"))
     raw, staging = stack.outputs["raw_bucket"], stack.outputs["staging_bucket"]
+    role_name = f"{TEST_PREFIX}-worker-local"
 
-    def client(service: str, **keys: str) -> Any:
-        return boto3.client(service, endpoint_url=enforcing_moto, region_name="us-east-2",
-                            aws_access_key_id=keys.get("key", MOTO_ACCESS_KEY),
-                            aws_secret_access_key=keys.get("secret", MOTO_SECRET_KEY),
-                            aws_session_token=keys.get("token"))
-
-    _enforce(enforcing_moto, 1_000_000)  # set-up with moto's dummy keys
-    iam, s3 = client("iam"), client("s3")
-    user = WORKER_USER_ARN.rsplit("/", 1)[1]
+    # Set-up as the server's admin, as Terraform (the deploy role) would.
+    iam, s3 = enforcing_moto.client("iam"), enforcing_moto.client("s3")
+    user = stack.outputs["airflow_user_name"]
     iam.create_user(UserName=user)
-    access_key = iam.create_access_key(UserName=user)["AccessKey"]
-    role_arn = iam.create_role(RoleName=f"{TEST_PREFIX}-worker-local",
+    iam.put_user_policy(UserName=user, PolicyName="assume-worker-role",
+                        PolicyDocument=json.dumps(user_policy))
+    created = iam.create_access_key(UserName=user)["AccessKey"]
+    access_key = AccessKey(created["AccessKeyId"], created["SecretAccessKey"])
+    role_arn = iam.create_role(RoleName=role_name,
                                AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-    iam.put_role_policy(RoleName=f"{TEST_PREFIX}-worker-local", PolicyName="airflow-worker",
+    assert role_arn == stack.outputs["worker_role_arn"]
+    iam.put_role_policy(RoleName=role_name, PolicyName="airflow-worker",
                         PolicyDocument=json.dumps(policy))
-    iam.put_user_policy(UserName=user, PolicyName="assume-worker", PolicyDocument=json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role_arn}]}))
     for bucket in (raw, staging):
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint":
                                                                    "us-east-2"})
     s3.put_object(Bucket=staging, Key="artifacts/glue/bronze_to_silver.py", Body=b"# job")
     s3.put_object(Bucket=staging, Key="elsewhere/secret.txt", Body=b"no")
-    _enforce(enforcing_moto, 0)
 
-    sts = client("sts", key=access_key["AccessKeyId"], secret=access_key["SecretAccessKey"])
+    # The user itself may do nothing but assume the role.
+    with pytest.raises(ClientError, match="AccessDenied"):
+        enforcing_moto.client("s3", key=access_key).list_objects_v2(Bucket=raw)
+    sts = enforcing_moto.client("sts", key=access_key)
     creds = sts.assume_role(RoleArn=role_arn, RoleSessionName="airflow-worker")["Credentials"]
-    worker = client("s3", key=creds["AccessKeyId"], secret=creds["SecretAccessKey"],
-                    token=creds["SessionToken"])
+    worker = enforcing_moto.client(
+        "s3", key=AccessKey(creds["AccessKeyId"], creds["SecretAccessKey"]),
+        aws_session_token=creds["SessionToken"])
 
     worker.put_object(Bucket=raw, Key="raw/orders/dt=2024-01-01/orders.csv", Body=b"id\n1\n")
     worker.get_object(Bucket=raw, Key="raw/orders/dt=2024-01-01/orders.csv")
@@ -249,17 +271,12 @@ def test_worker_role_under_moto_iam_enforcement(
             denied()
         assert error.value.response["Error"]["Code"] in ("AccessDenied", "403"), error.value
     # Another principal of the account is not trusted (moto compares principals).
-    iam_outsider = "outsider"
-    _enforce(enforcing_moto, 1_000_000)
-    iam.create_user(UserName=iam_outsider)
-    outsider_key = iam.create_access_key(UserName=iam_outsider)["AccessKey"]
-    iam.put_user_policy(UserName=iam_outsider, PolicyName="assume-worker",
-                        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
-                            {"Effect": "Allow", "Action": "sts:AssumeRole",
-                             "Resource": role_arn}]}))
-    _enforce(enforcing_moto, 0)
-    outsider = client("sts", key=outsider_key["AccessKeyId"],
-                      secret=outsider_key["SecretAccessKey"])
+    iam.create_user(UserName="outsider")
+    iam.put_user_policy(UserName="outsider", PolicyName="assume-worker-role",
+                        PolicyDocument=json.dumps(user_policy))
+    made = iam.create_access_key(UserName="outsider")["AccessKey"]
+    outsider = enforcing_moto.client("sts", key=AccessKey(made["AccessKeyId"],
+                                                          made["SecretAccessKey"]))
     with pytest.raises(ClientError, match="AccessDenied"):
         outsider.assume_role(RoleArn=role_arn, RoleSessionName="not-the-worker")
 
@@ -310,4 +327,6 @@ def test_destroy_removes_everything(stack: AppliedStack, clients: Callable[[str]
     assert key["KeyState"] == "PendingDeletion"
     roles = {r["RoleName"] for r in clients("iam").list_roles()["Roles"]}
     assert not {r for r in roles if r.startswith(TEST_PREFIX)}
+    users = {u["UserName"] for u in clients("iam").list_users()["Users"]}
+    assert out["airflow_user_name"] not in users
     assert stack.tf.output() == {}

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from ecommerce_dwh.local.moto_server import MOTO_ACCESS_KEY, MOTO_SECRET_KEY
+from ecommerce_dwh.local.moto_server import DUMMY_KEY, AccessKey
 from ecommerce_dwh.settings import PROJECT_ROOT
 
 #: Every switch that stops a tool from calling home (offline machines fail on it).
@@ -30,18 +30,34 @@ TELEMETRY_OFF: dict[str, str] = {
 
 
 def aws_connection_uri(
-    endpoint_url: str, region: str = "us-east-2", config_kwargs: dict | None = None
+    endpoint_url: str,
+    region: str = "us-east-2",
+    config_kwargs: dict | None = None,
+    *,
+    access_key: AccessKey = DUMMY_KEY,
+    role_arn: str | None = None,
 ) -> str:
     """The ``aws_default`` connection as JSON, pointing at the moto server.
 
-    ``config_kwargs`` go to botocore's ``Config`` (e.g. retries) through the extra.
+    Args:
+        endpoint_url: the moto server (every service, STS included).
+        region: the connection's region.
+        config_kwargs: botocore ``Config`` arguments (e.g. retries), through the extra.
+        access_key: the connection's keys: moto's dummy keys by default (a server that
+            enforces IAM refuses them), or an IAM user's made on that server.
+        role_arn: a role the connection assumes with ``access_key`` (the worker's, as
+            on AWS): every hook and trigger then acts as the role. The provider never
+            sends ``AssumeRole`` to ``endpoint_url``, so STS's endpoint is set apart.
     """
     extra: dict = {"region_name": region, "endpoint_url": endpoint_url}
+    if role_arn:
+        extra["role_arn"] = role_arn
+        extra["service_config"] = {"sts": {"endpoint_url": endpoint_url}}
     if config_kwargs:
         extra["config_kwargs"] = config_kwargs
     return json.dumps(
-        {"conn_type": "aws", "login": MOTO_ACCESS_KEY, "password": MOTO_SECRET_KEY,
-         "extra": extra}
+        {"conn_type": "aws", "login": access_key.access_key_id,
+         "password": access_key.secret_access_key, "extra": extra}
     )
 
 

@@ -3,6 +3,15 @@
 # is a DuckDB file, so there is no redshift_serverless module here, nor the network
 # that exists for it (modules/network), and moto has no Cost Explorer anomaly API,
 # so that part of monitoring is switched off.
+#
+# One thing exists here only: the IAM user that stands for the machine the local
+# Airflow runs on (what an Astro workload identity or an instance role is on AWS). It
+# may do one thing, assume the worker's role; its access key is made at run time by
+# whoever starts that Airflow (the end-to-end tests, on a moto server that enforces
+# IAM), never by Terraform, so no secret is in the state.
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
 
 module "contract" {
   source = "../../modules/data_contract"
@@ -21,6 +30,13 @@ locals {
     Environment = local.environment
     ManagedBy   = "terraform"
   }
+
+  # ARNs written from names, so that the policies naming them are known when planning
+  # (the plan tests and the IAM linter read them) and the trust names the user exactly
+  # (moto compares principals literally).
+  iam_arn_prefix   = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}"
+  airflow_user_arn = "${local.iam_arn_prefix}:user/${aws_iam_user.airflow.name}"
+  worker_role_arn  = "${local.iam_arn_prefix}:role/${module.iam.worker_role_name}"
 }
 
 module "s3" {
@@ -75,10 +91,11 @@ module "iam" {
   silver_prefix              = module.contract.silver_prefix
 
   # The Airflow worker's role, with the very policy of dev/staging/prod (no Redshift
-  # here), assumed by a local IAM user when moto enforces IAM. Local mode also runs the
-  # ETL job's script on the worker, so it reads the job's artifacts.
+  # here), assumed by the local Airflow's IAM user (below) and any principal added in
+  # worker_trusted_principal_arns. Local mode also runs the ETL job's script on the
+  # worker, so it reads the job's artifacts.
   worker_trust                  = "aws_principals"
-  worker_trusted_principal_arns = var.worker_trusted_principal_arns
+  worker_trusted_principal_arns = distinct(concat([local.airflow_user_arn], var.worker_trusted_principal_arns))
   worker_crawler_names          = [module.glue.raw_crawler_name]
   worker_etl_job_names          = [module.glue.etl_job_name]
   worker_read_etl_artifacts     = true
@@ -98,4 +115,29 @@ module "monitoring" {
   kms_key_deletion_window_in_days = 7
 
   enable_cost_anomaly_detection = false
+}
+
+################################################################################
+# The local Airflow's own identity: it may only assume the worker's role
+################################################################################
+
+resource "aws_iam_user" "airflow" {
+  #checkov:skip=CKV_AWS_273:Local mode only (moto): the user stands for the machine the local Airflow runs on; on AWS that is a workload identity or an instance role, never a user.
+  name = "${var.name_prefix}-airflow-${local.environment}"
+  tags = local.tags
+}
+
+data "aws_iam_policy_document" "airflow_user" {
+  statement {
+    sid       = "AssumeTheWorkerRole"
+    actions   = ["sts:AssumeRole"]
+    resources = [local.worker_role_arn]
+  }
+}
+
+resource "aws_iam_user_policy" "airflow" {
+  #checkov:skip=CKV_AWS_40:Local mode only (moto): one user, one statement (sts:AssumeRole on the worker role); a group for it would add nothing.
+  name   = "assume-worker-role"
+  user   = aws_iam_user.airflow.name
+  policy = data.aws_iam_policy_document.airflow_user.json
 }

@@ -59,6 +59,16 @@ output "silver_root" {
 }
 
 output "worker_role_arn" {
-  description = "Role of the Airflow worker: the same policy as dev/staging/prod (without Redshift), assumable by worker_trusted_principal_arns."
+  description = "Role of the Airflow worker: the same policy as dev/staging/prod (without Redshift), assumable by the local Airflow's user (airflow_user_arn) and worker_trusted_principal_arns."
   value       = module.iam.worker_role_arn
+}
+
+output "airflow_user_name" {
+  description = "IAM user that stands for the machine the local Airflow runs on: it may only assume the worker role. Terraform makes no access key for it; the aws_default connection carries one made at run time, with role_arn = worker_role_arn."
+  value       = aws_iam_user.airflow.name
+}
+
+output "airflow_user_arn" {
+  description = "ARN of the local Airflow's IAM user (airflow_user_name), the principal the worker role trusts."
+  value       = local.airflow_user_arn
 }

@@ -17,7 +17,7 @@ variable "name_prefix" {
 }
 
 variable "worker_trusted_principal_arns" {
-  description = "IAM principals (e.g. the local IAM user the pipeline runs as when moto enforces IAM) that may assume the Airflow worker's role. Empty: this account's root (moto matches principals literally, so name the user to assume the role there)."
+  description = "More IAM principals that may assume the Airflow worker's role, besides the local Airflow's IAM user this environment creates (output airflow_user_arn), which the role always trusts."
   type        = list(string)
   default     = []
 }

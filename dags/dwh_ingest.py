@@ -24,6 +24,10 @@ initial customers and products. A trigger for a day before it is refused (the fo
 says which day is the first allowed). Unpaused, the DAG catches up from the first day
 that has no run yet: days already landed by hand (or by `make run`) are not run again.
 
+**One shop per lake.** *Orders per day* and *Seed* choose the shop (its customers,
+products and order ids); a day asked for another shop than the days already landed is
+refused, naming both. The *Bad-row rate* may differ from day to day.
+
 **Rerun or backfill.** Rerunning a day replaces that day's files, so clearing a run
 is safe. For a range of days: Trigger → Backfill in the UI, or
 `airflow backfill create --dag-id dwh_ingest --from-date … --to-date …`; each landed
@@ -73,18 +77,20 @@ GlueJobOperator = glue_job_operator_class()
         "orders_per_day": Param(
             200, type="integer", minimum=1, maximum=5_000_000,
             title="Orders per day",
-            description="How many orders the generated day has (1 to 5,000,000).",
+            description="The shop's mean orders a day (1 to 5,000,000; days vary around "
+            "it). It chooses the shop with the seed: every day of one lake uses the same.",
         ),
         "seed": Param(
             42, type="integer", minimum=0, maximum=2**32 - 1,
             title="Seed",
             description="Generator seed, 0 to 4294967295. The same seed and day give "
-            "byte-identical files.",
+            "byte-identical files; every day of one lake uses the same seed.",
         ),
         "bad_row_rate": Param(
             0.0, type="number", minimum=0.0, maximum=0.5,
             title="Bad-row rate",
-            description="Share of extra malformed rows injected, 0 to 0.5 (0 = clean data).",
+            description="Share of extra malformed rows injected, 0 to 0.5 (0 = clean data); "
+            "it may differ from day to day.",
         ),
     },
 )

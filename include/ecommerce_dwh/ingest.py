@@ -11,6 +11,7 @@ templates, and tests can call it directly.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import tempfile
 from pathlib import Path
@@ -22,6 +23,52 @@ from ecommerce_dwh.settings import AWS_CONN_ID
 from ecommerce_dwh.silver.catalog import register_partition
 
 log = logging.getLogger(__name__)
+
+#: The generator's parameters that choose the shop (its customers, products, the order
+#: ids of every day): all days of one lake must share them. ``bad_row_rate`` and the
+#: file format may differ from day to day.
+SHOP_PARAMS = ("seed", "orders_per_day", "epoch", "locale", "initial_customers",
+               "initial_products")
+
+
+class OtherShopError(ValueError):
+    """The day would be generated for another shop than the days already landed."""
+
+
+def check_same_shop(s3: Any, bucket: str, day: dt.date, config: GeneratorConfig) -> None:
+    """Refuse to land ``day`` for another shop than the lake's other days.
+
+    The generator is one deterministic shop per (seed, orders per day, start date, ...):
+    its order ids, customers and products follow from them. Days of two shops in one lake
+    collide (the same order item id on two days, orders of customers the warehouse never
+    saw), and the warehouse's tests would stop every transform after it. The nearest
+    landed day (before ``day``, else after it) says which shop the lake holds.
+    """
+    root = f"{contract.BRONZE_PREFIX}/{contract.MANIFESTS}/"
+    days = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=root,
+                                                              Delimiter="/"):
+        for common in page.get("CommonPrefixes", []):
+            folder = common["Prefix"][len(root):].strip("/")
+            if folder.startswith("dt=") and folder[3:] != day.isoformat():
+                days.append(folder[3:])
+    if not days:
+        return
+    earlier = [d for d in days if d < day.isoformat()]
+    other = max(earlier) if earlier else min(days)
+    body = s3.get_object(Bucket=bucket, Key=contract.manifest_key(other))["Body"].read()
+    landed = json.loads(body)["params"]
+    wanted = config.as_params()
+    differing = [name for name in SHOP_PARAMS if landed.get(name) != wanted.get(name)]
+    if differing:
+        theirs = ", ".join(f"{name}={landed.get(name)!r}" for name in differing)
+        ours = ", ".join(f"{name}={wanted.get(name)!r}" for name in differing)
+        raise OtherShopError(
+            f"refusing to land {day} in s3://{bucket}: the lake holds another shop. {other} "
+            f"was generated with {theirs}; this run asks for {ours}. Every day of one "
+            "warehouse must come from the same shop: trigger with the Params of the days "
+            "already landed (the seed and orders per day; the bad-row rate may differ), or "
+            "start an empty lake and warehouse.")
 
 
 def _s3_client(aws_conn_id: str) -> Any:
@@ -50,10 +97,11 @@ def generate_and_land(
     it. Returns the day's manifest summary (row counts, amounts), which is what the
     run reports and what later stages reconcile against.
     """
+    s3 = _s3_client(aws_conn_id)
+    check_same_shop(s3, bucket, day, config)
     with tempfile.TemporaryDirectory(prefix=f"dwh-ingest-{day}-") as scratch:
         result = generate_day(day, config, Path(scratch))
-        landed = lake.land_day(_s3_client(aws_conn_id), bucket, day, result.files,
-                               result.manifest_path)
+        landed = lake.land_day(s3, bucket, day, result.files, result.manifest_path)
         manifest = result.manifest
     if catalog_database:
         folder = contract.manifest_key(day).rsplit("/", 1)[0] + "/"

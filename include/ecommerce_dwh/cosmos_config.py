@@ -114,6 +114,11 @@ RENDER_CONFIG = RenderConfig(
     # task of its own after all of them; otherwise `dbt test --select dim_date` would
     # run it before the fact exists.
     should_detach_multiple_parents_tests=True,
+    # No Airflow Asset per dbt model (Cosmos' default; RenderConfig's setting wins over
+    # operator_args'): the DAG publishes one Asset for the marts once every model and
+    # test passed (publish_marts), which is what consumers schedule on. A model's Asset
+    # would be updated before its tests ran.
+    emit_datasets=False,
 )
 
 def run_producer_first(group: Any) -> None:
@@ -145,7 +150,4 @@ OPERATOR_ARGS: dict[str, object] = {
     "env": DBT_ENV,
     "vars": DBT_VARS,
     "install_deps": False,
-    # No Airflow Asset per dbt model: the DAG publishes one Asset for the marts once
-    # every model and test passed (publish_marts), which is what consumers schedule on.
-    "emit_datasets": False,
 }

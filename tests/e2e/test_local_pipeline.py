@@ -124,3 +124,21 @@ def test_dbt_tests_ran_after_each_staging_model(two_days, local_airflow) -> None
     for model in ("int_customer_versions", "int_order_lines", "dim_customers"):
         assert f"task_id=dbt.{model}.run" in log
     assert "state=success" in log
+
+
+def test_the_only_assets_updated_are_the_silver_day_and_the_marts(two_days,
+                                                                   local_airflow) -> None:
+    """No Airflow Asset per dbt model (a model's would be updated before its tests ran):
+    the runs updated exactly the two Assets the DAGs declare."""
+    import sqlite3
+
+    from ecommerce_dwh.assets import MARTS_PUBLISHED, SILVER_LANDED
+
+    db = sqlite3.connect(local_airflow.state_dir / "airflow" / "airflow.db")
+    try:
+        updated = {name for (name,) in db.execute(
+            "select distinct asset.name from asset_event join asset "
+            "on asset.id = asset_event.asset_id")}
+    finally:
+        db.close()
+    assert updated == {SILVER_LANDED.name, MARTS_PUBLISHED.name}

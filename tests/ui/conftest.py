@@ -1,12 +1,16 @@
-"""Fixtures of the UI tests: a real local Airflow and Debian's Chromium.
+"""Fixtures of the UI tests: a real local Airflow reached the way a newcomer reaches it,
+and Debian's Chromium.
 
-``airflow_ui`` is what ``make airflow`` runs, in a temporary state folder: its own
-moto server, local Spark service and api-server, scheduler, dag-processor and
-triggerer on a free port, with ``dwh_infrastructure`` applied first (``airflow dags
-test``) so that the
-Terraform outputs exist. Every process is stopped by PID at the end, whatever
-happened. ``page`` is a Playwright page in ``/usr/bin/chromium`` (installed by
-``scripts/setup_browser.sh``; no browser is ever downloaded).
+``airflow_ui`` runs the README's commands in a temporary state folder: ``make run``
+(``python -m ecommerce_dwh.local run``: moto, Terraform, two days landed and
+transformed by ``airflow dags test``, then moto stopped) and then ``make airflow``
+(``airflow-start``: a new moto server, the local infrastructure applied to it, the local
+Spark service, and api-server, scheduler, dag-processor and triggerer on a free port).
+The history starts three days ago (``DWH_START_DATE``): ``make run`` lands the first two
+days, so exactly one day is left for the schedule to catch up. Every process is stopped
+by PID at the end (``airflow-stop``), whatever happened. ``page`` is a Playwright page
+in ``/usr/bin/chromium`` (installed by ``scripts/setup_browser.sh``; no browser is ever
+downloaded).
 
 Screenshots go to ``.local/artifacts/`` (CI uploads that folder); when a test of
 this folder failed, the Airflow logs of the run are copied there too.
@@ -14,10 +18,11 @@ this folder failed, the Airflow logs of the run are copied there too.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -26,13 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from ui_timeline import FIRST_DAY, MAKE_RUN_DAYS
 
-from ecommerce_dwh.local import airflow_cli
 from ecommerce_dwh.local.environment import local_environment
-from ecommerce_dwh.local.moto_server import start_moto, stop_moto
+from ecommerce_dwh.local.moto_server import running_endpoint
 from ecommerce_dwh.local.processes import free_port
-from ecommerce_dwh.local.services import start_airflow, stop_airflow
-from ecommerce_dwh.local.spark_service import start_spark_service, stop_spark_service
+from ecommerce_dwh.local.spark_service import running_spark_url
 from ecommerce_dwh.settings import PROJECT_ROOT
 
 #: Where screenshots (and, on failure, Airflow logs) go; CI uploads this folder.
@@ -82,6 +86,8 @@ class AirflowUI:
     password: str
     env: dict[str, str]
     state_dir: Path
+    make_run_output: str = ""
+    airflow_start_output: str = ""
     username: str = USERNAME
     _token: str | None = field(default=None, repr=False)
 
@@ -133,45 +139,49 @@ def _wait_for_api(airflow: AirflowUI, dag_ids: tuple[str, ...], timeout: float) 
                        f"{last_error}")
 
 
+def local_cli(state_dir: Path, *args: str, env: dict[str, str]) -> str:
+    """``python -m ecommerce_dwh.local --state-dir <state> <args>`` (what ``make run``,
+    ``make airflow`` and ``make airflow-stop`` call); its output."""
+    proc = subprocess.run(  # noqa: S603 - fixed argv
+        [sys.executable, "-m", "ecommerce_dwh.local", "--state-dir", str(state_dir), *args],
+        env=env, capture_output=True, text=True, timeout=900, check=False, cwd=PROJECT_ROOT)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{args[0]} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return proc.stdout
+
+
 @pytest.fixture(scope="session")
 def airflow_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AirflowUI]:
-    """``make airflow`` in a temporary state folder, with the Terraform outputs in place."""
+    """``make run`` then ``make airflow`` in a temporary state folder."""
     state_dir = tmp_path_factory.mktemp("ui-state")
-    moto = start_moto(state_dir)
-    env: dict[str, str] | None = None
+    cli_env = {**os.environ, "DWH_START_DATE": FIRST_DAY.isoformat(),
+               "DWH_RETRY_DELAY_SECONDS": "1"}
+    made = local_cli(state_dir, "run", "--start", FIRST_DAY.isoformat(), "--days",
+                     str(len(MAKE_RUN_DAYS)),
+                     "--moto-port", str(free_port()), env=cli_env)
+    port = free_port()
     try:
-        spark = start_spark_service(state_dir)
-        env = local_environment(state_dir, moto.endpoint_url, spark_url=spark.url)
-        port = free_port()
-        env["DWH_RETRY_DELAY_SECONDS"] = "1"
-        # History starts yesterday: the day the schedule runs next is the generator's
-        # epoch, so the one day the test lands is a complete warehouse on its own.
-        yesterday = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
-        env["DWH_START_DATE"] = yesterday.isoformat()
-        log_dir = state_dir / "logs"
-        airflow_cli.run(["db", "migrate"], env, log_dir / "airflow-db-migrate.log")
-        # Setup, not under test here: the Terraform outputs that dwh_ingest reads.
-        airflow_cli.dags_test(
-            "dwh_infrastructure", yesterday.isoformat(), env, log_dir,
-            conf=json.dumps({"environment": "local", "action": "apply"}),
-        )
-        start_airflow(env, api_port=port)
+        started = local_cli(state_dir, "airflow-start", "--port", str(port),
+                            "--moto-port", str(free_port()), env=cli_env)
+        env = local_environment(state_dir, running_endpoint(state_dir) or "",
+                                base=cli_env, spark_url=running_spark_url(state_dir))
         password_file = Path(env["AIRFLOW_HOME"]) / "simple_auth_manager_passwords.json.generated"
         airflow = AirflowUI(
             base_url=f"http://127.0.0.1:{port}",
             password=json.loads(password_file.read_text())[USERNAME],
             env=env,
             state_dir=state_dir,
+            make_run_output=made,
+            airflow_start_output=started,
         )
         _wait_for_api(airflow, ("dwh_ingest", "dwh_transform"), timeout=120)
         yield airflow
     finally:
-        if env is not None:
-            stop_airflow(env)
-        stop_spark_service(state_dir)
-        stop_moto(state_dir)
-        if _failed:
-            _keep_logs(state_dir)
+        try:
+            local_cli(state_dir, "airflow-stop", env=cli_env)
+        finally:
+            if _failed:
+                _keep_logs(state_dir)
 
 
 def _keep_logs(state_dir: Path) -> None:

@@ -14,7 +14,7 @@ from ecommerce_dwh.local.pipeline import (
     DEFAULT_MOTO_PORT,
     RunOptions,
     apply_local_infrastructure,
-    forget_emulated_aws,
+    forget_old_world,
     run_pipeline,
 )
 from ecommerce_dwh.local.services import DEFAULT_API_PORT, start_airflow, stop_airflow
@@ -62,8 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="share of injected bad rows, 0..0.5 (default 0)")
     run.add_argument("--moto-port", type=int, default=DEFAULT_MOTO_PORT,
                      help=f"port of the moto server on 127.0.0.1 (default {DEFAULT_MOTO_PORT})")
-    run.add_argument("--keep-moto", action="store_true",
-                     help="leave the moto server running at the end (stop: moto-stop)")
+    run.add_argument("--stop-moto", action="store_true",
+                     help="stop the moto server at the end (by default it keeps running: "
+                          "it holds the emulated lake that make airflow and the dbt "
+                          "command read; stop it with moto-stop or airflow-stop)")
 
     moto = sub.add_parser("moto-start", help="start a moto server and record its PID")
     moto.add_argument("--port", type=int, default=DEFAULT_MOTO_PORT)
@@ -78,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         "dbt", help="run dbt on the local warehouse, against the running moto server",
         description="Run dbt on the local DuckDB warehouse with the environment the "
                     "transform DAG gives it (the moto server that holds the lake must run: "
-                    "`make run KEEP_MOTO=1`, or `make airflow`), e.g. "
+                    "`make run` leaves it running, `make airflow` starts one), e.g. "
                     "`python -m ecommerce_dwh.local dbt build --full-refresh`.")
     dbt.add_argument("dbt_args", nargs=argparse.REMAINDER, help="dbt's own arguments")
     sub.add_parser("airflow-stop",
@@ -94,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         options = RunOptions(
             state_dir=state_dir, start=args.start, days=args.days,
             orders_per_day=args.orders_per_day, seed=args.seed,
-            bad_row_rate=args.bad_row_rate, moto_port=args.moto_port, keep_moto=args.keep_moto,
+            bad_row_rate=args.bad_row_rate, moto_port=args.moto_port, keep_moto=not args.stop_moto,
         )
         try:
             run_pipeline(options)
@@ -116,7 +118,10 @@ def main(argv: list[str] | None = None) -> int:
         endpoint = running_endpoint(state_dir)
         new_moto = endpoint is None
         if new_moto:
-            forget_emulated_aws(state_dir)
+            forgotten = forget_old_world(state_dir)
+            if forgotten:
+                print("moto server : none running; a new one is empty, so what described the "
+                      f"old one is gone: {', '.join(forgotten)}", flush=True)
             endpoint = start_moto(state_dir, port=args.moto_port).endpoint_url
         spark_url = running_spark_url(state_dir) or start_spark_service(state_dir).url
         env = local_environment(state_dir, endpoint, spark_url=spark_url)
@@ -162,8 +167,8 @@ def _dbt(state_dir: Path, dbt_args: list[str]) -> int:
 
     endpoint = running_endpoint(state_dir)
     if endpoint is None:
-        print("no moto server is running (the silver zone lives there): make run "
-              "KEEP_MOTO=1, or make airflow", file=sys.stderr)
+        print("no moto server is running (the silver zone lives there): make run, or "
+              "make airflow", file=sys.stderr)
         return 1
     env = local_environment(state_dir, endpoint)
     env.update({"DWH_DUCKDB_PATH": str(state_dir / "warehouse.duckdb"),

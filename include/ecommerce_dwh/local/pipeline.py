@@ -5,8 +5,9 @@
 2. migrate the project-local Airflow database;
 3. ``dwh_infrastructure``: Terraform applies ``environments/local`` against moto;
 4. for each day: ``dwh_ingest`` then ``dwh_transform`` (``airflow dags test``);
-5. print a summary and stop the moto server (unless asked to keep it) and the Spark
-   service.
+5. print a summary and stop the Spark service; the moto server keeps running (it holds
+   the emulated lake: ``make airflow`` and the ``dbt`` command use it) unless asked to
+   stop it.
 """
 
 from __future__ import annotations
@@ -43,14 +44,29 @@ class RunOptions:
     seed: int = 42
     bad_row_rate: float = 0.0
     moto_port: int = DEFAULT_MOTO_PORT
-    keep_moto: bool = False
+    keep_moto: bool = True
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def forget_emulated_aws(state_dir: Path) -> None:
-    """A new moto server is empty: the Terraform state that described the old one goes."""
-    (state_dir / "terraform" / "local.tfstate").unlink(missing_ok=True)
-    shutil.rmtree(state_dir / "terraform" / "local" / "plans", ignore_errors=True)
+def forget_old_world(state_dir: Path) -> list[str]:
+    """A new moto server is an empty AWS: remove what described the old one, so that the
+    Terraform state, the warehouse and Airflow's run history never claim resources,
+    rows or landed days that the lake no longer holds (unpaused, ``dwh_ingest`` then
+    lands the history again from ``DWH_START_DATE``). Returns what was removed."""
+    doomed = [state_dir / "terraform" / "local.tfstate",
+              state_dir / "terraform" / "local" / "plans",
+              state_dir / "warehouse.duckdb",
+              state_dir / "airflow" / "airflow.db"]
+    removed = []
+    for path in doomed:
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+        else:
+            continue
+        removed.append(str(path.relative_to(state_dir)))
+    return removed
 
 
 def apply_local_infrastructure(env: dict, log_dir: Path, day: str) -> airflow_cli.CommandResult:
@@ -71,8 +87,7 @@ def run_pipeline(options: RunOptions) -> list:
     endpoint = running_endpoint(state_dir)
     started_moto = endpoint is None
     if started_moto:
-        forget_emulated_aws(state_dir)
-        (state_dir / "warehouse.duckdb").unlink(missing_ok=True)
+        forget_old_world(state_dir)
         server = start_moto(state_dir, port=options.moto_port)
         endpoint = server.endpoint_url
         _say(f"moto server  : {endpoint} (PID {server.pid}, log {server.log_file})")
@@ -122,6 +137,9 @@ def run_pipeline(options: RunOptions) -> list:
         if started_moto and not options.keep_moto:
             stop_moto(state_dir)
             _say("moto server  : stopped")
+        elif started_moto:
+            _say(f"moto server  : left running at {endpoint}: it holds the emulated lake "
+                 "(make airflow carries on from it; make moto-stop stops it)")
 
 
 def _dag(dag_id: str, day: str, env: dict, log_dir: Path, options: RunOptions,

@@ -13,7 +13,16 @@ scripts/checkov.sh --install >/dev/null || exit $?
 # websockets and pyarrow would hold Airflow back); tests/dashboard run its tests in it.
 scripts/setup_dashboard.sh >/dev/null || exit $?
 
-.venv/bin/python -m pytest "$@"
+# Several workers (pytest-xdist): most of the suite's time is waiting (Terraform's
+# provider, moto's crawls, Airflow's scheduler), not computing. Tests that share an
+# expensive fixture stay on one worker (tests/conftest.py, XDIST_GROUPS).
+# PYTEST_WORKERS=0 runs everything in this process.
+workers="${PYTEST_WORKERS:-3}"
+if [[ "$workers" == "0" ]]; then
+  .venv/bin/python -m pytest "$@"
+else
+  .venv/bin/python -m pytest -n "$workers" --dist loadgroup "$@"
+fi
 status=$?
 if [[ $status -eq 5 ]]; then
   echo "test: pytest collected no tests: failing" >&2

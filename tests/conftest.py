@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -48,6 +49,36 @@ from ecommerce_dwh.local.moto_server import (  # noqa: E402
 )
 
 REGION = "us-east-2"
+
+# py4j logs "Closing down clientserver connection" from a finalizer after pytest has
+# closed the streams it captured: quiet its INFO lines (warnings and errors still show).
+logging.getLogger("py4j").setLevel(logging.WARNING)
+
+TESTS = Path(__file__).resolve().parent
+
+#: ``make test`` runs the suite in several pytest-xdist workers (``--dist loadgroup``,
+#: scripts/test.sh). Tests that share an expensive session fixture stay on one worker,
+#: so that it is built once: the IAM-enforced local pipeline (the end-to-end tests and
+#: the dashboard's browser test), the newcomer's Airflow of the UI tests, the Terraform
+#: applies, the delivery chain, and the SparkSession of the silver and dbt tests.
+XDIST_GROUPS = {
+    "e2e": "pipeline",
+    "dashboard/test_dashboard_browser.py": "pipeline",
+    "ui": "ui",
+    "terraform": "terraform",
+    "delivery": "delivery",
+    "silver": "spark",
+    "dbt": "spark",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        relative = Path(str(item.path)).resolve().relative_to(TESTS).as_posix()
+        for prefix, group in XDIST_GROUPS.items():
+            if relative == prefix or relative.startswith(prefix + "/"):
+                item.add_marker(pytest.mark.xdist_group(group))
+                break
 
 
 @pytest.fixture(scope="session")

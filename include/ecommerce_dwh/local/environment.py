@@ -96,6 +96,9 @@ def local_environment(
             "AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG": str(parallelism),
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{airflow_home / 'airflow.db'}",
             "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(airflow_home / "logs"),
+            # Cosmos' cache (partial-parse files) per state folder, not one /tmp/cosmos
+            # shared by every local Airflow of the machine (tests run several at once).
+            "AIRFLOW__COSMOS__CACHE_DIR": str(state_dir / "cosmos-cache"),
             "AIRFLOW_CONN_AWS_DEFAULT": aws_connection_uri(moto_endpoint),
             "AWS_DEFAULT_REGION": "us-east-2",
             "DWH_ENVIRONMENT": "local",

@@ -72,6 +72,9 @@ XDIST_GROUPS = {
 }
 
 
+# tryfirst: xdist's worker registers its own collection hook after the conftests, so it
+# runs first and would read the items before these marks are on them.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         relative = Path(str(item.path)).resolve().relative_to(TESTS).as_posix()

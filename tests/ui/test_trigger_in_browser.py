@@ -115,9 +115,14 @@ def test_trigger_ingest_with_params_then_transform_runs_on_the_asset(
     with step(page, artifacts, "fill the trigger form of dwh_ingest"):
         page.get_by_test_id("trigger-dag-button").click()
         form = page.get_by_role("dialog").filter(has_text="Trigger Dag - dwh_ingest")
-        # The form explains itself: every Param has its title and description.
-        for text in ("Orders per day", "How many orders", "Seed", "Bad-row rate"):
-            form.get_by_text(text).first.wait_for()
+        # The form explains itself: every Param has its title and its description (as
+        # the API reports them: the DAG file is their one source).
+        params = airflow_ui.api("GET", "/dags/dwh_ingest/details")["params"]
+        for name in ("orders_per_day", "seed", "bad_row_rate"):
+            title = params[name]["schema"]["title"]
+            assert title and params[name]["description"], params[name]
+            form.get_by_text(title, exact=True).first.wait_for()
+            form.get_by_text(params[name]["description"]).first.wait_for()
         form.get_by_test_id("datetime-input").click()
         picker = page.locator("[data-scope=popover][data-part=content][data-state=open]")
         picker.get_by_placeholder("YYYY/MM/DD").fill(logical_date.strftime("%Y/%m/%d"))

@@ -121,7 +121,7 @@ def test_trigger_ingest_with_params_then_transform_runs_on_the_asset(
         for name in ("orders_per_day", "seed", "bad_row_rate"):
             title = params[name]["schema"]["title"]
             assert title and params[name]["description"], params[name]
-            form.get_by_text(title, exact=True).first.wait_for()
+            form.get_by_text(title).first.wait_for()  # the label also holds the "*"
             form.get_by_text(params[name]["description"]).first.wait_for()
         form.get_by_test_id("datetime-input").click()
         picker = page.locator("[data-scope=popover][data-part=content][data-state=open]")

@@ -110,10 +110,13 @@ TEST_BEHAVIOR = TestBehavior(os.environ.get("DWH_COSMOS_TEST_BEHAVIOR", "after_e
 RENDER_CONFIG = RenderConfig(
     load_method=LoadMode.DBT_MANIFEST,
     test_behavior=TEST_BEHAVIOR,
-    # A test with several parents (relationships from the fact to a dimension) gets a
-    # task of its own after all of them; otherwise `dbt test --select dim_date` would
-    # run it before the fact exists.
-    should_detach_multiple_parents_tests=True,
+    # In local mode a test with several parents (relationships from the fact to a
+    # dimension) gets a task of its own after all of them; otherwise `dbt test --select
+    # dim_date` would run it before the fact exists. In watcher mode the build has run
+    # every test before any task reads a result, and Cosmos counts such a test in each
+    # parent's test task; a detached one would look for a status the producer never
+    # writes (Cosmos 1.15.1), defer, and pass without reading its result.
+    should_detach_multiple_parents_tests=EXECUTION_MODE != ExecutionMode.WATCHER,
     # No Airflow Asset per dbt model (Cosmos' default; RenderConfig's setting wins over
     # operator_args'): the DAG publishes one Asset for the marts once every model and
     # test passed (publish_marts), which is what consumers schedule on. A model's Asset

@@ -52,6 +52,12 @@ _PARSE_OFFLINE = textwrap.dedent(
                         for t in dag.tasks if t.outlets},
             "classes": {t.task_id: [f"{c.__module__}.{c.__name__}" for c in type(t).__mro__]
                         for t in dag.tasks},
+            # Cosmos' watcher mode: the producer's map of model -> its tests, and the
+            # node each test task reads the aggregated status of.
+            "tests_per_model": next((getattr(t, "tests_per_model", None) for t in dag.tasks
+                                     if getattr(t, "tests_per_model", None)), None),
+            "test_sensors": {t.task_id: t.model_unique_id for t in dag.tasks
+                             if getattr(t, "is_test_sensor", False)},
         }
     print("@@RESULT@@" + json.dumps({"errors": {k: str(v) for k, v in bag.import_errors.items()},
                                      "dags": dags}, default=str))
@@ -188,6 +194,28 @@ def test_transform_is_dbt_s_task_group_then_publishes_marts_last(parsed: dict) -
     leaves = {t for t in dbt_tasks if t not in has_downstream}
     assert set(upstream["publish_marts"]) == leaves
     assert transform["outlets"] == {"publish_marts": ["ecommerce_dwh_marts"]}
+
+
+def test_every_watching_test_task_reads_a_status_the_producer_writes(parsed: dict) -> None:
+    """In watcher mode a test task reads the producer's aggregated status of its model's
+    tests. A multi-parent test (``relationships``) is counted under every parent, and no
+    test task watches a node the producer writes no status for (a detached test task
+    did, in Cosmos 1.15.1: it deferred and passed without reading its result)."""
+    transform = parsed["dags"]["dwh_transform"]
+    tests_per_model, sensors = transform["tests_per_model"], transform["test_sensors"]
+    assert tests_per_model and sensors, "not rendered in watcher mode"
+    assert set(sensors.values()) <= set(tests_per_model), sorted(
+        set(sensors.values()) - set(tests_per_model))
+    manifest = json.loads((PROJECT_ROOT / "include/dbt/target/manifest.json").read_text())
+    relationships = {uid: node for uid, node in manifest["nodes"].items()
+                     if node["resource_type"] == "test"
+                     and node.get("test_metadata", {}).get("name") == "relationships"}
+    assert relationships, "the project has relationships tests"
+    for uid, node in relationships.items():
+        parents = [p for p in node["depends_on"]["nodes"] if p.startswith("model.")]
+        assert len(parents) == 2, (uid, parents)
+        for parent in parents:
+            assert uid in tests_per_model[parent], (uid, parent)
 
 
 def test_transform_runs_on_the_silver_day(parsed: dict) -> None:

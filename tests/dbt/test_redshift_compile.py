@@ -2,13 +2,14 @@
 Redshift rules of ``redshift_rules.py`` (sqlfluff's redshift parse, then one rule per
 restriction a parser does not check).
 
-dbt needs a connection only to look up existing relations (``is_incremental()``) and,
-in an incremental run, for the intermediate models' query of the partitions to read
-(``partitions_to_process``). The compile runs with ``--no-introspect`` and those two
-adapter calls replaced: once answering "no table yet" (a full build: no query may run)
-and once "the table exists" (an incremental run: exactly the four partition queries
-run, answered with one day). Both branches of every model are checked, and the
-partition queries themselves too, since Redshift runs them.
+dbt needs a connection only to look up existing relations (``is_incremental()``) and
+for the intermediate models' query of the partitions to read (``partitions_to_process``,
+from the build's table of loads). The compile runs with ``--no-introspect`` and those
+two adapter calls replaced: once answering "no table yet" (a full build: every loaded
+day) and once "the table exists" (an incremental run: the loaded days not processed
+yet); each time exactly the four partition queries run, answered with one day. Both
+branches of every model are checked, and the partition queries themselves too, since
+Redshift runs them.
 """
 
 from __future__ import annotations
@@ -101,14 +102,14 @@ def test_every_model_and_data_test_compiles(redshift_compile: RedshiftCompile) -
     assert len(tests) == len(all_tests) > 0
     singular = {p.stem for p in (DBT_PROJECT_DIR / "tests").glob("*.sql")}
     assert singular <= set(tests), "singular data tests missing from the compile"
-    # Only the intermediate models query at compile time (their partitions), and only
-    # when incremental.
+    # Only the intermediate models query at compile time: their partitions, from the
+    # build's loads; an incremental run leaves out what the model already holds.
     intermediate = [n for n in models.values() if n["config"]["materialized"] == "incremental"
                     and n["fqn"][1] == "intermediate"]
-    assert len(redshift_compile.queries) == (len(intermediate) if redshift_compile.incremental
-                                             else 0), redshift_compile.queries
+    assert len(redshift_compile.queries) == len(intermediate), redshift_compile.queries
     for query in redshift_compile.queries:
         assert '"stg_ecommerce__loads" as loads' in query, query  # partitions_to_process
+        assert (" as processed" in query) == redshift_compile.incremental, query
 
 
 def test_compiled_sql_passes_the_redshift_rules(redshift_compile: RedshiftCompile) -> None:
@@ -130,7 +131,7 @@ def test_only_intermediate_models_read_silver_with_literal_partitions(
         sql = node["compiled_code"]
         reads_silver = '"ecommerce_silver"."' in sql or "ecommerce_silver." in sql
         if name.startswith("int_"):
-            assert (f"dt in ('{ANSWERED_DAY}')" in sql) == redshift_compile.incremental, name
+            assert f"dt in ('{ANSWERED_DAY}')" in sql, name
         elif node["fqn"][1] != "staging":
             assert not reads_silver, f"{name} reads silver directly"
 

@@ -12,16 +12,22 @@ with
 etl_job as (
 
     select
-        source_table,
-        quarantine_reason,
+        quarantine.source_table,
+        quarantine.quarantine_reason,
         'etl_job' as rejected_by,
-        load_date,
-        source_file,
-        line_number,
-        cast(raw_line as varchar(65535)) as raw_line,
-        cast(record_id as varchar(65535)) as record_id
+        quarantine.load_date,
+        quarantine.source_file,
+        quarantine.line_number,
+        cast(quarantine.raw_line as varchar(65535)) as raw_line,
+        cast(quarantine.record_id as varchar(65535)) as record_id
 
-    from {{ ref('stg_ecommerce__quarantine') }}
+    from {{ ref('stg_ecommerce__quarantine') }} as quarantine
+    -- only the days this build takes (stg_ecommerce__loads, one row per table and
+    -- day): a day that lands while the build runs is counted with its facts next time
+    inner join {{ ref('stg_ecommerce__loads') }} as loads
+        on
+            quarantine.source_table = loads.source_table
+            and quarantine.dt = loads.dt
 
 ),
 

@@ -13,6 +13,11 @@ ENV AIRFLOW__COSMOS__ENABLE_TELEMETRY=False \
     CHECKPOINT_DISABLE=1 \
     PYTHONPATH=/usr/local/airflow/include
 
+# Cosmos keeps the watcher producer's XCom backup in memory and writes it to a Variable
+# only from its failure and retry callbacks (local mode sets the same:
+# ecommerce_dwh.local.environment.COSMOS_SETTINGS, where the trade-off is explained).
+ENV AIRFLOW__COSMOS__ENABLE_WATCHER_RELIABLE_RETRY=False
+
 # dwh_infrastructure runs the real Terraform CLI (the same version as CI uses),
 # verified against HashiCorp's published checksums.
 ARG TERRAFORM_VERSION=1.11.4

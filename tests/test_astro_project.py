@@ -67,6 +67,27 @@ def test_dockerfile_builds_the_manifest_and_silences_telemetry() -> None:
     assert "sha256sum -c" in dockerfile
 
 
+def test_the_image_and_local_mode_configure_cosmos_alike(tmp_path: Path) -> None:
+    """Cosmos reads its settings when it is imported: what local mode sets is what the
+    Dockerfile sets, and Cosmos really takes it."""
+    import os
+    import subprocess
+    import sys
+
+    from ecommerce_dwh.local.environment import COSMOS_SETTINGS, local_environment
+
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
+    image_env = dict(re.findall(r"(AIRFLOW__COSMOS__\w+)=(\S+)", dockerfile))
+    for name, value in COSMOS_SETTINGS.items():
+        assert image_env.get(name) == value, f"the Dockerfile does not set {name}={value}"
+    env = local_environment(tmp_path, "http://127.0.0.1:1", base=dict(os.environ))
+    probe = ("from cosmos import settings; "
+             "print('cosmos', settings.enable_watcher_reliable_retry, settings.enable_telemetry)")
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                         text=True, check=True).stdout.splitlines()
+    assert out[-1] == "cosmos False False", out
+
+
 def test_local_connection_points_at_the_compose_moto_service() -> None:
     settings = yaml.safe_load((PROJECT_ROOT / "airflow_settings.yaml").read_text())
     conns = {c["conn_id"]: c for c in settings["airflow"]["connections"]}

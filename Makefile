@@ -2,12 +2,13 @@
 SHELL := /bin/bash
 PY    := .venv/bin/python
 
-# make run knobs: make run DAYS=3 START=2024-03-01 ORDERS=500 STOP_MOTO=1
+# make run knobs: make run DAYS=3 START=2024-03-01 ORDERS=500 STOP_MOTO=1 MOTO_PORT=5055
 DAYS      ?= 2
 START     ?= 2024-01-01
 ORDERS    ?= 200
 SEED      ?= 42
 STOP_MOTO ?=
+MOTO_PORT ?= 5055
 # make dashboard knob: make dashboard DASHBOARD_PORT=8600
 DASHBOARD_PORT ?= 8501
 
@@ -24,7 +25,8 @@ setup: ## create .venv from the pinned requirements and build the dbt manifest
 
 run: setup ## the whole pipeline locally: moto + Terraform + Airflow DAGs + dbt on DuckDB
 	$(PY) -m ecommerce_dwh.local run --start $(START) --days $(DAYS) \
-	  --orders-per-day $(ORDERS) --seed $(SEED) $(if $(STOP_MOTO),--stop-moto)
+	  --orders-per-day $(ORDERS) --seed $(SEED) --moto-port $(MOTO_PORT) \
+	  $(if $(STOP_MOTO),--stop-moto)
 
 dashboard: ## serve the warehouse dashboard on http://127.0.0.1:8501 (after make run; DASHBOARD_PORT=...)
 	@scripts/setup_dashboard.sh

@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,6 +128,22 @@ class Warehouse:
         """The manifests of every generated day."""
         paths = sorted((self.raw_root / "_manifests").glob("dt=*/manifest.json"))
         return [json.loads(path.read_text()) for path in paths]
+
+    def expected_reasons(self) -> Counter:
+        """(table, quarantine reason) -> rows, as the manifests' bad-row kinds say."""
+        expected: Counter = Counter()
+        for manifest in self.manifests():
+            for table, stats in manifest["tables"].items():
+                for kind, count in stats["bad_rows"].items():
+                    if count:
+                        expected[(table, KIND_TO_REASON[kind])] += count
+        return expected
+
+    def quarantined_reasons(self) -> Counter:
+        """(table, quarantine reason) -> rows in audit_quarantined_rows."""
+        return Counter({(table, reason): count for table, reason, count in self.query(
+            "select source_table, quarantine_reason, count(*)"
+            " from audit.audit_quarantined_rows group by all")})
 
 
 N_DAYS = 3

@@ -3,7 +3,6 @@ the manifests, and every good row loads."""
 
 from __future__ import annotations
 
-from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -12,29 +11,12 @@ from dbt_harness import KIND_TO_REASON, Warehouse
 pytestmark = pytest.mark.dbt
 
 
-def expected_reasons(wh: Warehouse) -> Counter:
-    expected: Counter = Counter()
-    for manifest in wh.manifests():
-        for table, stats in manifest["tables"].items():
-            for kind, count in stats["bad_rows"].items():
-                if count:
-                    expected[(table, KIND_TO_REASON[kind])] += count
-    return expected
-
-
 def test_every_bad_row_is_quarantined_with_its_reason(bad_rows_warehouse: Warehouse) -> None:
     wh = bad_rows_warehouse
-    expected = expected_reasons(wh)
+    expected = wh.expected_reasons()
     kinds = {kind for (_, kind) in expected}
     assert kinds == set(KIND_TO_REASON.values()), "the fixture has every kind of bad row"
-    actual = Counter({
-        (table, reason): count
-        for table, reason, count in wh.query(
-            "select source_table, quarantine_reason, count(*)"
-            " from audit.audit_quarantined_rows group by all"
-        )
-    })
-    assert actual == expected
+    assert wh.quarantined_reasons() == expected
 
 
 def test_every_good_row_loads(bad_rows_warehouse: Warehouse) -> None:

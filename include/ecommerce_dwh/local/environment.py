@@ -35,7 +35,7 @@ TELEMETRY_OFF: dict[str, str] = {
 #: memory and writes it once from the producer's failure and retry callbacks. The only
 #: case it no longer covers is a producer killed outright (no callback runs): its retry
 #: finds no backup and each per-model task then runs its model itself, which is correct,
-#: only slower. Measured: the producer's build 18.2 s -> 14.2 s (benchmarks/README.md).
+#: only slower. Measured: the producer's build 18.2 s -> 13.9 s (benchmarks/README.md).
 COSMOS_SETTINGS: dict[str, str] = {
     "AIRFLOW__COSMOS__ENABLE_WATCHER_RELIABLE_RETRY": "False",
 }

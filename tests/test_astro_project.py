@@ -104,8 +104,12 @@ def test_local_connection_points_at_the_compose_moto_service() -> None:
     assert "glue::crawl" in init
     # The local crawler poll interval of `make run`, for the containers that parse and
     # run the DAGs.
+    from ecommerce_dwh.local.environment import local_environment
+
+    poke = local_environment(PROJECT_ROOT / ".local", "http://127.0.0.1:1", base={})[
+        "DWH_CRAWLER_POKE_SECONDS"]
     for service in ("scheduler", "dag-processor"):
-        assert compose["services"][service]["environment"]["DWH_CRAWLER_POKE_SECONDS"] == "2"
+        assert compose["services"][service]["environment"]["DWH_CRAWLER_POKE_SECONDS"] == poke
     # moto's documented dummy keys are the only credentials in the repository.
     assert conns["aws_default"]["conn_login"] == "testing"
 

@@ -54,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--start", type=_date, default=dt.date(2024, 1, 1),
                      help="first logical date, YYYY-MM-DD (default 2024-01-01)")
     run.add_argument("--days", type=_positive, default=2,
-                     help="how many consecutive days to ingest and transform (default 2)")
+                     help="how many consecutive days to ingest (default 2); one transform "
+                          "then takes them together")
     run.add_argument("--orders-per-day", type=_positive, default=200,
                      help="generated orders per day (default 200)")
     run.add_argument("--seed", type=int, default=42, help="generator seed (default 42)")

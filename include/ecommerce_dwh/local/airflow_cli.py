@@ -46,11 +46,19 @@ def run(
         )
     seconds = time.monotonic() - started
     if proc.returncode != 0:
-        tail = "\n".join(log_file.read_text(errors="replace").splitlines()[-40:])
         raise AirflowCommandFailed(
-            f"airflow {' '.join(args)} failed (exit {proc.returncode}); log: {log_file}\n{tail}"
+            f"airflow {' '.join(args)} failed (exit {proc.returncode}); log: {log_file}\n"
+            + log_tail(log_file)
         )
     return CommandResult(tuple(args), seconds, log_file)
+
+
+def log_tail(log_file: Path, lines: int = 40) -> str:
+    """The last ``lines`` lines of a command's log (what a failure shows)."""
+    try:
+        return "\n".join(log_file.read_text(errors="replace").splitlines()[-lines:])
+    except FileNotFoundError:
+        return f"({log_file} was not written)"
 
 
 def dags_test(

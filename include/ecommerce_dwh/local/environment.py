@@ -115,8 +115,9 @@ def local_environment(
             "AIRFLOW_CONN_AWS_DEFAULT": aws_connection_uri(moto_endpoint),
             "AWS_DEFAULT_REGION": "us-east-2",
             "DWH_ENVIRONMENT": "local",
-            # moto finishes a crawl in about 3 s (1 s per state): poll every 2 s.
-            "DWH_CRAWLER_POKE_SECONDS": "2",
+            # moto finishes a crawl a second after it started (start_moto): poll every
+            # second, not production's 30 s.
+            "DWH_CRAWLER_POKE_SECONDS": "1",
             "DWH_STATE_DIR": str(state_dir),
             "PYTHONPATH": str(PROJECT_ROOT / "include") + os.pathsep + env.get("PYTHONPATH", ""),
         }

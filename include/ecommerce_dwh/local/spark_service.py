@@ -37,8 +37,12 @@ class SparkService:
 
 
 def start_spark_service(state_dir: Path, port: int | None = None,
-                        timeout: float = 120) -> SparkService:
-    """Start the service on loopback (JVM up and warm when this returns); record its PID."""
+                        timeout: float = 120, niceness: int = 0) -> SparkService:
+    """Start the service on loopback (JVM up and warm when this returns); record its PID.
+
+    ``niceness`` > 0 runs it at a lower CPU priority (``nice``): ``make run`` starts it
+    beside Terraform's plan, which then keeps the two cores, and the JVM warms up in
+    the ~55 s that Terraform's apply spends waiting (docs/terraform.md)."""
     from ecommerce_dwh.silver.local_run import (
         LOCAL_SPARK_CONF,
         LOCAL_SPARK_MASTER,
@@ -48,7 +52,8 @@ def start_spark_service(state_dir: Path, port: int | None = None,
     port = port or processes.free_port()
     pid_file = state_dir / "spark-service.pid"
     log_file = state_dir / "logs" / "spark-service.log"
-    cmd = [sys.executable, str(SERVICE_SCRIPT), "--port", str(port),
+    cmd = [*(["nice", "-n", str(niceness)] if niceness else []),
+           sys.executable, str(SERVICE_SCRIPT), "--port", str(port),
            "--master", LOCAL_SPARK_MASTER, "--work-dir", str(state_dir / "spark-service")]
     for key, value in LOCAL_SPARK_CONF.items():
         cmd += ["--conf", f"{key}={value}"]

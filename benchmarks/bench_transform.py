@@ -185,29 +185,35 @@ def compare_modes(bench: Bench, modes: list[str]) -> None:
         print(f"    where the DAG's seconds went: {breakdown(bench.last_log, dag)}", flush=True)
 
 
-def compare_warm(bench: Bench) -> None:
-    """The default mode in a warm Airflow process (``make run``'s AirflowSession: no CLI
+def compare_warm(bench: Bench, modes: list[str]) -> None:
+    """Each mode's DAG in a warm Airflow process (``make run``'s AirflowSession: no CLI
     start, the execution API built once), against a plain ``dbt build`` whose partial
     parse is warm too; both build a new warehouse after an untimed first build."""
     print(f"\n1b. the same, warm: the DAG run in a warm Airflow process, dbt with its "
           f"partial parse warm (goal <= {RATIO_GOAL}x)")
-    env = {**bench.env, "DWH_DUCKDB_PATH": str(bench.work / "warm-dag.duckdb")}
-    with AirflowSession(env, bench.log_dir / "warm-session.log",
-                        bench.work / "warm-session.pid") as airflow:
-        times = {}
-        for attempt in ("first", "timed"):
-            (bench.work / "warm-dag.duckdb").unlink(missing_ok=True)
-            (bench.work / "warm-plain.duckdb").unlink(missing_ok=True)
-            plain = bench.plain("warm-plain")
-            result = airflow.dags_test("dwh_transform", EPOCH.isoformat(),
-                                       bench.log_dir / f"warm-{attempt}")
-            times[attempt] = (result.seconds, plain, result.log_file)
-    dag, plain, log = times["timed"]
-    verdict = "met" if dag / plain <= RATIO_GOAL else "MISSED"
-    print(f"{'warm watcher:dbt_runner':<24}{dag:>8.1f}{plain:>9.1f}{dag / plain:>7.2f}x  "
-          f"{verdict}   (first run in the process: DAG {times['first'][0]:.1f} s, "
-          f"plain {times['first'][1]:.1f} s)")
-    print(f"    where the DAG's seconds went: {breakdown(log, dag)}", flush=True)
+    for mode in modes:
+        execution, invocation, *tests = mode.split(":")
+        name = mode.replace(":", "-")
+        dag_db, plain_db = bench.work / f"warm-{name}.duckdb", bench.work / f"warm-plain-{name}"
+        env = {**bench.env, "DWH_DUCKDB_PATH": str(dag_db),
+               "DWH_COSMOS_EXECUTION_MODE": execution, "DWH_COSMOS_INVOCATION_MODE": invocation,
+               "DWH_COSMOS_TEST_BEHAVIOR": tests[0] if tests else "after_each"}
+        with AirflowSession(env, bench.log_dir / f"warm-{name}.log",
+                            bench.work / f"warm-{name}.pid") as airflow:
+            times = {}
+            for attempt in ("first", "timed"):
+                dag_db.unlink(missing_ok=True)
+                Path(f"{plain_db}.duckdb").unlink(missing_ok=True)
+                plain = bench.plain(plain_db.name)
+                result = airflow.dags_test("dwh_transform", EPOCH.isoformat(),
+                                           bench.log_dir / f"warm-{name}-{attempt}")
+                times[attempt] = (result.seconds, plain, result.log_file)
+        dag, plain, log = times["timed"]
+        verdict = "met" if dag / plain <= RATIO_GOAL else "MISSED"
+        print(f"{'warm ' + mode:<24}{dag:>8.1f}{plain:>9.1f}{dag / plain:>7.2f}x  {verdict}"
+              f"   (first run in the process: DAG {times['first'][0]:.1f} s, "
+              f"plain {times['first'][1]:.1f} s)")
+        print(f"    where the DAG's seconds went: {breakdown(log, dag)}", flush=True)
 
 
 def incremental(bench: Bench, history_days: int) -> None:
@@ -236,8 +242,8 @@ def main() -> None:
                         help="comma-separated EXECUTION:INVOCATION[:TEST_BEHAVIOR]")
     parser.add_argument("--history-days", type=int, default=30,
                         help="the incremental part's last day (0 skips that part)")
-    parser.add_argument("--no-warm", dest="warm", action="store_false",
-                        help="skip the warm-process comparison (1b)")
+    parser.add_argument("--warm-modes", default="watcher:dbt_runner",
+                        help="modes of the warm-process comparison (1b); '' skips it")
     parser.add_argument("--keep", action="store_true",
                         help="keep the work folder (logs of every run, warehouses) and print it")
     args = parser.parse_args()
@@ -253,8 +259,8 @@ def main() -> None:
                   f"{os.getloadavg()[0]:.1f}")
             if args.modes:
                 compare_modes(bench, args.modes.split(","))
-            if args.warm:
-                compare_warm(bench)
+            if args.warm_modes:
+                compare_warm(bench, args.warm_modes.split(","))
             if args.history_days > 1:
                 incremental(bench, args.history_days)
         finally:

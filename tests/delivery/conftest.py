@@ -65,6 +65,8 @@ class Machine:
                               timeout=timeout, check=False)
         print(f"\n$ {' '.join(argv)}  -> exit {proc.returncode} in "
               f"{time.monotonic() - started:.0f}s")
+        if proc.returncode != 0:  # shown with the test that fails on it
+            print(proc.stdout[-3000:], proc.stderr[-5000:], sep="\n")
         return proc
 
     def outputs(self) -> dict[str, str]:

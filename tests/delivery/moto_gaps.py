@@ -6,13 +6,23 @@ of minutes. Through this proxy the same calls get an immediate 400 naming the ga
 an apply of ``environments/aws`` ends promptly and *fails* on exactly those resources:
 nothing is answered on moto's behalf, nothing pretends to succeed. Every other request
 goes to moto unchanged.
+
+One exception, for retries: when the AWS SDK sends an operation again (the same
+``amz-sdk-invocation-id``, ``amz-sdk-request: attempt=2`` or more) whose earlier attempt
+moto already answered, the proxy answers with moto's earlier answer instead of running
+the operation twice. Under the full suite's load a client sometimes gave up on an answer
+moto had sent (a create that succeeded) and its retry then failed on moto's own result:
+a DynamoDB state lock held by the very Terraform that retried, a Glue table that
+"already exists". Every such replay is recorded in ``replayed``.
 """
 
 from __future__ import annotations
 
 import http.client
 import json
+import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -29,6 +39,9 @@ class MotoGapProxy:
 
     target_port: int
     refused: list[str] = field(default_factory=list)
+    replayed: list[str] = field(default_factory=list)
+    _answers: OrderedDict = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
 
     @property
@@ -72,6 +85,16 @@ class MotoGapProxy:
                         self.end_headers()
                         self.wfile.write(payload)
                         return
+                invocation = self.headers.get("amz-sdk-invocation-id")
+                attempt = re.search(r"attempt=(\d+)", self.headers.get("amz-sdk-request", ""))
+                if invocation and attempt and int(attempt[1]) > 1:
+                    with proxy._lock:
+                        earlier = proxy._answers.get(invocation)
+                    if earlier is not None:
+                        proxy.replayed.append(f"{self.command} {self.path} {target} "
+                                              f"attempt {attempt[1]}: moto answered {earlier[0]}")
+                        self._answer(*earlier)
+                        return
                 headers = {k: v for k, v in self.headers.items()
                            if k.lower() not in ("transfer-encoding", "connection")}
                 headers["Content-Length"] = str(len(body))
@@ -83,8 +106,19 @@ class MotoGapProxy:
                     data = answer.read()
                 finally:
                     upstream.close()
-                self.send_response(answer.status, answer.reason)
-                for key, value in answer.getheaders():
+                answered = (answer.status, answer.reason, answer.getheaders(), data)
+                # Operations that change something, answered by moto (not a 5xx, which the
+                # SDK rightly retries): a retry of the same invocation gets this answer.
+                if invocation and self.command not in ("GET", "HEAD") and answer.status < 500:
+                    with proxy._lock:
+                        proxy._answers[invocation] = answered
+                        while len(proxy._answers) > 5000:
+                            proxy._answers.popitem(last=False)
+                self._answer(*answered)
+
+            def _answer(self, status: int, reason: str, headers: list, data: bytes) -> None:
+                self.send_response(status, reason)
+                for key, value in headers:
                     if key.lower() not in ("transfer-encoding", "connection", "content-length"):
                         self.send_header(key, value)
                 self.send_header("Content-Length", str(len(data)))

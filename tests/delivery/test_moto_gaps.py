@@ -9,21 +9,13 @@ import json
 
 import pytest
 
-from ecommerce_dwh.local.moto_server import start_moto, stop_moto
-
 from .moto_gaps import MotoGapProxy
 
 
 @pytest.fixture(scope="module")
-def proxy(tmp_path_factory: pytest.TempPathFactory):
-    state_dir = tmp_path_factory.mktemp("gap-moto")
-    server = start_moto(state_dir)
-    gap = MotoGapProxy(server.port).start()
-    try:
-        yield gap
-    finally:
-        gap.stop()
-        stop_moto(state_dir)
+def proxy(own_moto: MotoGapProxy) -> MotoGapProxy:
+    """This module's moto server behind the proxy (conftest's ``own_moto``)."""
+    return own_moto
 
 
 def _call(proxy: MotoGapProxy, target: str, body: dict, invocation: str,
